@@ -1,0 +1,87 @@
+import type { SessionErrorCode } from './errors'
+import type { TokenRole } from './token/TokenClaims'
+
+/** Fields every event has. `at` is local ms (`scheduler.now()`). */
+interface EventBase {
+  at: number
+}
+
+/** Which token an event is about. Tokens themselves appear only as a fingerprint. */
+interface TokenScope {
+  channel: string
+  uid: string
+  role: TokenRole
+}
+
+/** Events of the {@link TokenStore}. */
+export type StoreEvent =
+  | (EventBase & TokenScope & { type: 'token-requested' })
+  | (EventBase &
+      TokenScope & {
+        type: 'token-received'
+        source: 'cache' | 'network'
+        fingerprint: string
+        /** Local ms. */
+        expiresAt: number
+        renewAt: number
+      })
+  | (EventBase &
+      TokenScope & {
+        type: 'token-renewed'
+        fingerprint: string
+        previousFingerprint: string
+        expiresAt: number
+        renewAt: number
+      })
+  | (EventBase &
+      TokenScope & {
+        type: 'renewal-failed'
+        /** 1 for the first failed attempt of this renewal. */
+        attempt: number
+        /** When the next attempt runs, or `null` when the store gave up (permanent failure). */
+        retryInMs: number | null
+        code: SessionErrorCode
+        message: string
+      })
+  | (EventBase & TokenScope & { type: 'token-expired'; fingerprint: string })
+
+/** Events of a {@link Session}, besides the store's. */
+export type SessionOnlyEvent =
+  | (EventBase & { type: 'joined'; channel: string; role: 'audience' | 'host'; durationMs: number })
+  | (EventBase & { type: 'left'; channel: string })
+  | (EventBase & {
+      type: 'reconnecting'
+      channel: string
+      reason: 'token-expired' | 'disconnected'
+      attempt: number
+    })
+  | (EventBase & {
+      type: 'reconnected'
+      channel: string
+      role: 'audience' | 'host'
+      /** A host's local tracks were unpublished by the drop: publish them again. */
+      republishNeeded: boolean
+    })
+  | (EventBase & { type: 'sdk-will-expire'; channel: string })
+  | (EventBase & { type: 'sdk-did-expire'; channel: string })
+  | (EventBase & {
+      type: 'switch-started'
+      from: string | null
+      to: string
+    })
+  | (EventBase & {
+      type: 'switch-completed'
+      from: string | null
+      to: string
+      durationMs: number
+      tokenSource: 'cache' | 'network'
+    })
+  | (EventBase & { type: 'role-changed'; from: 'audience' | 'host'; to: 'audience' | 'host' })
+  | (EventBase & { type: 'wildcard-refused'; channel: string })
+  | (EventBase & { type: 'error'; code: SessionErrorCode; message: string })
+
+/** Every event a session emits: its own and its store's. Discriminated on `type`. */
+export type SessionEvent = StoreEvent | SessionOnlyEvent
+
+/** The event whose `type` is `T`. */
+export type SessionEventOf<T extends SessionEvent['type']> = Extract<SessionEvent, { type: T }>
