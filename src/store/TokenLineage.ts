@@ -1,0 +1,167 @@
+import { ReplaySubject, timer, type SchedulerLike, type Subscription } from 'rxjs'
+import { isSessionError } from '../errors'
+import type { StoreEvent } from '../events'
+import { uidToString } from '../token/validate'
+import type { IssuedToken } from './IssuedToken'
+import { minRenewIntervalMs, type RenewalPolicy } from './renewalPolicy'
+import { isRetryable } from './retryDelay'
+import type { TokenRequest } from './TokenSource'
+
+/** What a lineage needs from its store. */
+export interface LineageDeps {
+  scheduler: SchedulerLike
+  policy: RenewalPolicy
+  /** A token newer than `current` for the request: from the cache or the network. */
+  fetchFresh(request: TokenRequest, current: IssuedToken): Promise<IssuedToken>
+  retryDelayMs(attempt: number, error: unknown): number
+  emit(event: StoreEvent): void
+}
+
+/**
+ * The life of one watched token scope: the current token, then each renewal.
+ *
+ * One timer at a time, due at the earlier of the next attempt (renewAt, or a retry after a
+ * failure) and the current token's deadline (to say `token-expired` on time even while the
+ * token server is down). Wake-ups and `renewNow` run the same `check`.
+ */
+export class TokenLineage {
+  readonly tokens$ = new ReplaySubject<IssuedToken>(1)
+  /** How many `watch` subscribers follow this lineage; it stops when the last one leaves. */
+  watchers = 0
+  #current: IssuedToken | undefined
+  #nextAttemptAt = Infinity
+  #failures = 0
+  #inFlight = false
+  #expiredReported = false
+  #stopped = false
+  #timer: Subscription | undefined
+
+  constructor(
+    readonly request: TokenRequest,
+    private readonly deps: LineageDeps,
+  ) {}
+
+  get current(): IssuedToken | undefined {
+    return this.#current
+  }
+
+  /** Starts from the first token; a failure ends the lineage with that error. */
+  start(first: Promise<IssuedToken>): void {
+    first.then(
+      (token) => this.#adopt(token, false),
+      (error: unknown) => {
+        this.#stopped = true
+        this.tokens$.error(error)
+      },
+    )
+  }
+
+  /** Re-checks now: used on wake-ups (tab visible again, back online, focus). */
+  check(): void {
+    const current = this.#current
+    if (this.#stopped || current === undefined) return
+    const now = this.deps.scheduler.now()
+    if (now >= current.expiresAt && !this.#expiredReported) {
+      this.#expiredReported = true
+      this.deps.emit({ type: 'token-expired', at: now, ...this.#scope(), fingerprint: current.fingerprint })
+    }
+    if (!this.#inFlight && now >= this.#nextAttemptAt) this.#attempt()
+    else this.#schedule()
+  }
+
+  /**
+   * Renews now (the SDK said the token will expire), unless a renewal is already running, or
+   * the current token is younger than the minimum renewal interval and not expired.
+   * Also retries at once after a permanent failure.
+   */
+  renewNow(): void {
+    const current = this.#current
+    if (this.#stopped || current === undefined || this.#inFlight) return
+    const now = this.deps.scheduler.now()
+    const young = now - current.receivedAt < minRenewIntervalMs(current.expiresAt - current.receivedAt, this.deps.policy)
+    if (young && now < current.expiresAt) return
+    this.#nextAttemptAt = now
+    this.check()
+  }
+
+  /** Ends the lineage: cancels the timer and completes `tokens$`. */
+  stop(): void {
+    if (this.#stopped) return
+    this.#stopped = true
+    this.#timer?.unsubscribe()
+    this.tokens$.complete()
+  }
+
+  #adopt(token: IssuedToken, renewed: boolean): void {
+    if (this.#stopped) return
+    const previous = this.#current
+    this.#current = token
+    this.#failures = 0
+    this.#expiredReported = false
+    this.#nextAttemptAt = token.renewAt
+    if (renewed && previous !== undefined) {
+      this.deps.emit({
+        type: 'token-renewed',
+        at: this.deps.scheduler.now(),
+        ...this.#scope(),
+        fingerprint: token.fingerprint,
+        previousFingerprint: previous.fingerprint,
+        expiresAt: token.expiresAt,
+        renewAt: token.renewAt,
+      })
+    }
+    this.tokens$.next(token)
+    this.check()
+  }
+
+  #attempt(): void {
+    const current = this.#current
+    if (current === undefined) return
+    this.#inFlight = true
+    this.#nextAttemptAt = Infinity
+    this.#schedule()
+    this.deps.fetchFresh(this.request, current).then(
+      (token) => {
+        this.#inFlight = false
+        this.#adopt(token, true)
+      },
+      (error: unknown) => {
+        this.#inFlight = false
+        if (this.#stopped) return
+        this.#failures += 1
+        const retryInMs = isRetryable(error) ? this.deps.retryDelayMs(this.#failures, error) : null
+        const now = this.deps.scheduler.now()
+        this.#nextAttemptAt = retryInMs === null ? Infinity : now + retryInMs
+        this.deps.emit({
+          type: 'renewal-failed',
+          at: now,
+          ...this.#scope(),
+          attempt: this.#failures,
+          retryInMs,
+          code: isSessionError(error) ? error.code : 'TOKEN_FETCH_FAILED',
+          message: error instanceof Error ? error.message : String(error),
+        })
+        this.check()
+      },
+    )
+  }
+
+  #schedule(): void {
+    this.#timer?.unsubscribe()
+    this.#timer = undefined
+    const current = this.#current
+    if (this.#stopped || current === undefined) return
+    const due = Math.min(this.#nextAttemptAt, this.#expiredReported ? Infinity : current.expiresAt)
+    if (!Number.isFinite(due)) return
+    const delay = Math.max(0, due - this.deps.scheduler.now())
+    this.#timer = timer(delay, this.deps.scheduler).subscribe(() => {
+      this.#timer = undefined
+      this.check()
+    })
+  }
+
+  #scope(): { channel: string; uid: string; role: TokenRequest['role'] } {
+    return { channel: this.request.channel, uid: uidToString(this.request.uid), role: this.request.role }
+  }
+}
+

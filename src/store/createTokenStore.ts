@@ -1,0 +1,230 @@
+import { Observable, Subject, asyncScheduler, type SchedulerLike } from 'rxjs'
+import { SessionError } from '../errors'
+import type { StoreEvent } from '../events'
+import { uidToString, validateChannelPattern, validateUid } from '../token/validate'
+import { defaultWake$ } from './defaultWake'
+import { fetchFromSource } from './fetchFromSource'
+import type { IssuedToken } from './IssuedToken'
+import { issueToken } from './issueToken'
+import { DEFAULT_RENEWAL_POLICY, renewAt, type RenewalPolicy } from './renewalPolicy'
+import { requestKey } from './requestKey'
+import { DEFAULT_RETRY_POLICY, retryDelayMs, type RetryPolicy } from './retryDelay'
+import { TokenCache } from './TokenCache'
+import { TokenLineage } from './TokenLineage'
+import type { TokenRequest, TokenSource } from './TokenSource'
+
+/** Options of {@link createTokenStore}. */
+export interface TokenStoreOptions {
+  source: TokenSource
+  /** When given, tokens for another app id are refused (`TOKEN_MISMATCH`). */
+  appId?: string
+  scheduler?: SchedulerLike
+  /** Returns a number in [0, 1); used for jitter. Default `Math.random`. */
+  random?: () => number
+  /** Re-check overdue renewals when this emits. Default: visible, online, focus. */
+  wake$?: Observable<unknown>
+  renewal?: Partial<RenewalPolicy>
+  retry?: Partial<RetryPolicy>
+  /** Give up on a token source call after this long. Default 20 000. */
+  fetchTimeoutMs?: number
+}
+
+/** Fetches, caches and renews tokens. One per page, shared by sessions. */
+export interface TokenStore {
+  /**
+   * A cached token that serves the request (wildcard-aware), or one fetch shared by concurrent
+   * callers. `fresh: true` skips the cache (Agora refused a token our clock thought was alive).
+   */
+  get(request: TokenRequest, options?: { fresh?: boolean }): Promise<IssuedToken>
+  /** The current token, then each renewal, while subscribed. Errors if the first token can't be had. */
+  watch(request: TokenRequest): Observable<IssuedToken>
+  /** Renew the watched token of `request` now (deduped, rate-limited). */
+  renewNow(request: TokenRequest): void
+  readonly events$: Observable<StoreEvent>
+  /** Aborts fetches, clears timers, completes streams. Later calls reject `DISPOSED`. */
+  dispose(): void
+}
+
+const disposedError = (): SessionError =>
+  new SessionError('DISPOSED', 'the token store was disposed: create a new one', { retryable: false })
+
+/**
+ * Creates a {@link TokenStore}.
+ *
+ * @example
+ * ```ts
+ * const store = createTokenStore({ source: httpTokenSource({ url: '/token/generate' }) })
+ * store.watch({ channel: '*', uid: 42, role: 'subscriber' }).subscribe((t) => client.renewToken(t.token))
+ * ```
+ */
+export function createTokenStore(options: TokenStoreOptions): TokenStore {
+  const scheduler = options.scheduler ?? asyncScheduler
+  // Read at call time, not stored, so a test's Math.random spy still applies.
+  const random = options.random ?? (() => Math.random())
+  const policy: RenewalPolicy = { ...DEFAULT_RENEWAL_POLICY, ...options.renewal }
+  const retryPolicy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retry }
+  const fetchTimeoutMs = options.fetchTimeoutMs ?? 20_000
+  const cache = new TokenCache(policy, options.appId)
+  const inflight = new Map<string, Promise<IssuedToken>>()
+  const controllers = new Set<AbortController>()
+  const lineages = new Map<string, TokenLineage>()
+  const events$ = new Subject<StoreEvent>()
+  let disposed = false
+
+  const emit = (event: StoreEvent): void => events$.next(event)
+  const scopeOf = (r: TokenRequest) => ({ channel: r.channel, uid: uidToString(r.uid), role: r.role })
+
+  const received = (issued: IssuedToken, request: TokenRequest, source: 'cache' | 'network'): IssuedToken => {
+    emit({
+      type: 'token-received',
+      at: scheduler.now(),
+      ...scopeOf(request),
+      source,
+      fingerprint: issued.fingerprint,
+      expiresAt: issued.expiresAt,
+      renewAt: issued.renewAt,
+    })
+    return issued
+  }
+
+  const fetchNetwork = (request: TokenRequest): Promise<IssuedToken> => {
+    const key = requestKey(request)
+    const pending = inflight.get(key)
+    if (pending !== undefined) return pending
+    emit({ type: 'token-requested', at: scheduler.now(), ...scopeOf(request) })
+    const controller = new AbortController()
+    controllers.add(controller)
+    const kind = cache.hasFetched(key) ? 'renewal' : 'first'
+    const promise = fetchFromSource(options.source, request, controller.signal, fetchTimeoutMs, scheduler)
+      .then((response) => {
+        const receivedAt = scheduler.now()
+        const ctx = { receivedAt, renewAt: (t: { receivedAt: number; expiresAt: number }) => renewAt(t, receivedAt, policy, random, kind) }
+        return issueToken(response, request, options.appId === undefined ? ctx : { ...ctx, appId: options.appId })
+      })
+      .then(
+        (issued) => {
+          if (disposed) throw disposedError()
+          cache.put(key, issued)
+          return received(issued, request, 'network')
+        },
+        (error: unknown) => {
+          throw disposed ? disposedError() : error
+        },
+      )
+      .finally(() => {
+        inflight.delete(key)
+        controllers.delete(controller)
+      })
+    inflight.set(key, promise)
+    return promise
+  }
+
+  const validate = (request: TokenRequest): void => {
+    validateChannelPattern(request.channel)
+    validateUid(request.uid)
+    if (request.channel === '*' && uidToString(request.uid) === '') {
+      throw new SessionError(
+        'INVALID_ARGUMENT',
+        "a wildcard-channel token ('*') cannot have uid 0 (wildcard user): Agora does not support the combination; use a specific uid",
+      )
+    }
+    const expire = request.expireSec
+    if (expire !== undefined && !(Number.isInteger(expire) && expire >= 1 && expire <= 86_400)) {
+      throw new SessionError('INVALID_ARGUMENT', `expireSec must be a whole number of seconds from 1 to 86400 (24 h), got ${expire}`)
+    }
+  }
+
+  const get = async (request: TokenRequest, getOptions: { fresh?: boolean } = {}): Promise<IssuedToken> => {
+    if (disposed) throw disposedError()
+    validate(request)
+    if (getOptions.fresh === true) return fetchNetwork(request)
+    const cached = cache.find(request, scheduler.now())
+    return cached !== undefined ? received(cached, request, 'cache') : fetchNetwork(request)
+  }
+
+  const fetchFresh = async (request: TokenRequest, current: IssuedToken): Promise<IssuedToken> => {
+    if (disposed) throw disposedError()
+    const now = scheduler.now()
+    const cached = cache.find(request, now)
+    if (cached !== undefined && cached.token !== current.token && cached.renewAt > now) {
+      return received(cached, request, 'cache')
+    }
+    return fetchNetwork(request)
+  }
+
+  const lineageDeps = {
+    scheduler,
+    policy,
+    fetchFresh,
+    retryDelayMs: (attempt: number, error: unknown) => retryDelayMs(attempt, error, retryPolicy, random),
+    emit,
+  }
+
+  const watch = (request: TokenRequest): Observable<IssuedToken> =>
+    new Observable<IssuedToken>((subscriber) => {
+      if (disposed) {
+        subscriber.error(disposedError())
+        return undefined
+      }
+      try {
+        validate(request)
+      } catch (error) {
+        subscriber.error(error)
+        return undefined
+      }
+      const key = requestKey(request)
+      let lineage = lineages.get(key)
+      if (lineage === undefined) {
+        const created = new TokenLineage({ ...request }, lineageDeps)
+        lineage = created
+        lineages.set(key, created)
+        // A lineage whose first token failed is dropped, so the next watch tries afresh.
+        created.tokens$.subscribe({ error: () => lineages.get(key) === created && lineages.delete(key) })
+        created.start(get(request))
+      }
+      lineage.watchers += 1
+      let release = (): void => {}
+      const subscription = lineage.tokens$.subscribe({
+        next: (token) => {
+          release()
+          release = cache.use(token, request.channel)
+          subscriber.next(token)
+        },
+        error: (error: unknown) => subscriber.error(error),
+        complete: () => subscriber.complete(),
+      })
+      const owner = lineage
+      return () => {
+        subscription.unsubscribe()
+        release()
+        owner.watchers -= 1
+        if (owner.watchers === 0) {
+          owner.stop()
+          if (lineages.get(key) === owner) lineages.delete(key)
+        }
+      }
+    })
+
+  const wakeSubscription = (options.wake$ ?? defaultWake$()).subscribe(() => {
+    for (const lineage of lineages.values()) lineage.check()
+  })
+
+  return {
+    get,
+    watch,
+    renewNow: (request) => {
+      if (!disposed) lineages.get(requestKey(request))?.renewNow()
+    },
+    events$: events$.asObservable(),
+    dispose: () => {
+      if (disposed) return
+      disposed = true
+      wakeSubscription.unsubscribe()
+      for (const controller of controllers) controller.abort(disposedError())
+      for (const lineage of lineages.values()) lineage.stop()
+      lineages.clear()
+      cache.clear()
+      events$.complete()
+    },
+  }
+}

@@ -1,0 +1,204 @@
+import ky from 'ky'
+import { SessionError } from '../errors'
+import { decodeToken } from '../token/decodeToken'
+import { bufferedFetch } from './bufferedFetch'
+import { requestFailure, tokenFetchFailed } from './tokenFetchFailed'
+import { resolveTokenFormat, type CustomTokenFormat, type TokenFormatName } from './tokenFormats'
+import type { TokenResponse, TokenSource } from './TokenSource'
+
+/** Options of {@link httpTokenSource}. */
+export interface HttpTokenSourceOptions {
+  /**
+   * Used as given, e.g. `'https://tokens.example.com/token/generate'`. Error messages show it
+   * without credentials, query or fragment, since they end up in logs.
+   */
+  url: string
+  /**
+   * The server's request and answer shapes (default `'agora-token-service'`):
+   * - `'agora-token-service'` (Agora's token service image): POSTs
+   *   `{channelName, uid: string, tokenExpireTs, privilegeExpireTs, serviceRtc: {enable: true, role: 1|2}}`,
+   *   reads `{code: 0, data: {token}}`; a non-zero `code` fails with the server's `message`/`msg`.
+   * - `'fetch-rtc-token'` (the Go sample in Agora's guide): POSTs `{uid, ChannelName, role: 1|2}`,
+   *   reads `{token}`. A string uid is sent as a string, which the Go sample (a `uint32` uid)
+   *   refuses with 400: use numeric uids with it.
+   * - `{ body, token }`: your own mapping from a request to a JSON body, and from the JSON
+   *   answer to the token string.
+   *
+   * Role 1 is publisher, 2 subscriber. `expireSec` defaults to 3600.
+   */
+  format?: TokenFormatName | CustomTokenFormat
+  /** Sent with every request, e.g. `{ authorization: 'Bearer …' }`. */
+  headers?: Record<string, string>
+  /** Bound on the whole exchange (headers and body), in ms. Default 10000. */
+  timeoutMs?: number
+  /** Replaces the global `fetch` (tests, SSR). */
+  fetch?: typeof fetch
+}
+
+/** ky's ceiling for `timeout`: the longest delay a JS timer accepts, 2^31 - 1 ms. */
+const MAX_TIMEOUT_MS = 2_147_483_647
+
+/**
+ * A {@link TokenSource} that POSTs to your token server with ky and checks that the answer is
+ * an AccessToken2.
+ *
+ * Resolves `{ token, serverTime }`, `serverTime` being the response's `Date` header (ms epoch;
+ * left off when absent or unreadable) so the store can correct for the local clock's skew.
+ *
+ * Rejects with `SessionError('TOKEN_FETCH_FAILED')` carrying `status`, `retryable`,
+ * `retryAfterMs` and `serverMessage` where known, and the ky/fetch/decode error as `cause`:
+ * - an error status: retryable for 5xx, 408 and 429, with `Retry-After` (seconds, or an HTTP
+ *   date taken relative to the response's `Date`) as `retryAfterMs`, and the server's
+ *   `message`/`msg`/`error` (or the start of the body) as `serverMessage`;
+ * - no answer within `timeoutMs`, or a network failure: retryable;
+ * - a 2xx answer that is not JSON, holds no token, or whose token is not an AccessToken2
+ *   (e.g. a legacy `006…` token): not retryable, since asking again gets the same answer.
+ *
+ * When `signal` aborts, rejects with `signal.reason` as it is (by default a `DOMException`
+ * named `'AbortError'`), never a `SessionError`, so callers can tell cancellation from failure.
+ *
+ * Makes exactly one attempt per call: retrying (with backoff, jitter and `retryAfterMs`) is
+ * the token store's job, so ky's own retry is off.
+ *
+ * From a browser, a token server on another origin must allow it (CORS) and list
+ * `Access-Control-Expose-Headers: Date, Retry-After`; otherwise the browser hides those
+ * headers and `serverTime` / `retryAfterMs` are left off.
+ *
+ * @example
+ * ```ts
+ * const tokens = httpTokenSource({
+ *   url: 'https://tokens.example.com/token/generate',
+ *   headers: { authorization: `Bearer ${sessionToken}` },
+ * })
+ * const store = createTokenStore({ source: tokens })
+ *
+ * // The Go sample server from Agora's guide:
+ * httpTokenSource({ url: 'http://localhost:8082/fetch_rtc_token', format: 'fetch-rtc-token' })
+ *
+ * // Your own server:
+ * httpTokenSource({
+ *   url: '/api/agora-token',
+ *   format: {
+ *     body: (r) => ({ room: r.channel, user: r.uid, host: r.role === 'publisher' }),
+ *     token: (json) => (json as { rtcToken: string }).rtcToken,
+ *   },
+ * })
+ * ```
+ */
+export function httpTokenSource(options: HttpTokenSourceOptions): TokenSource {
+  const { url, headers, timeoutMs = 10_000 } = options
+  if (typeof url !== 'string' || url === '') {
+    throw new SessionError('INVALID_ARGUMENT', 'httpTokenSource: url must be a non-empty string')
+  }
+  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0 || timeoutMs > MAX_TIMEOUT_MS) {
+    throw new SessionError('INVALID_ARGUMENT', `httpTokenSource: timeoutMs must be in (0, ${MAX_TIMEOUT_MS}], got ${timeoutMs}`)
+  }
+  const format = resolveTokenFormat(options.format)
+  const fetch = bufferedFetch(options.fetch)
+  const server = `token server at ${displayUrl(url)}`
+
+  return async (request, signal) => {
+    signal.throwIfAborted()
+
+    // ky.post builds the Request synchronously, so a bad url or header value throws here,
+    // apart from the network failures below (both are TypeErrors).
+    let pending: ReturnType<typeof ky.post>
+    try {
+      pending = ky.post(url, {
+        json: format.body(request),
+        headers: withAccept(headers),
+        timeout: timeoutMs,
+        signal,
+        // One attempt only: the store retries with its own backoff, jitter and Retry-After,
+        // on its injectable scheduler. (ky would not retry a POST anyway, but say so.)
+        retry: 0,
+        fetch,
+      })
+    } catch (error) {
+      // Request's own message quotes the url as given, credentials included.
+      const reason = String(error).split(url).join(displayUrl(url))
+      throw tokenFetchFailed(`could not build a request to ${server}: ${reason}`, {
+        retryable: false,
+        cause: error,
+      })
+    }
+
+    let response: Response
+    let body: string
+    try {
+      response = await pending
+      body = await response.text()
+    } catch (error) {
+      // Cancellation is not a failure: hand the caller back its own abort reason.
+      signal.throwIfAborted()
+      throw await requestFailure(error, server, timeoutMs)
+    }
+    const { status } = response
+
+    let json: unknown
+    try {
+      json = JSON.parse(body)
+    } catch (error) {
+      const bare = looksLikeToken(body)
+      throw tokenFetchFailed(
+        `${server} answered ${status} with a body that is not JSON (` +
+          (bare ? 'it looks like a bare token: answer JSON, or write your own TokenSource)' : `${preview(body)}); check the url`),
+        // JSON.parse's message quotes the body, which here is a token: leave it out of logs.
+        bare ? { status, retryable: false } : { status, retryable: false, cause: error },
+      )
+    }
+
+    let token: string
+    try {
+      token = format.token(json)
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error)
+      const said = (error as { serverMessage?: unknown } | null)?.serverMessage
+      throw tokenFetchFailed(
+        `${server} answered ${status} but ${reason} (format '${format.name}' expects ${format.expects})`,
+        { status, retryable: false, serverMessage: typeof said === 'string' ? said : undefined, cause: error },
+      )
+    }
+
+    try {
+      await decodeToken(token)
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error)
+      throw tokenFetchFailed(`${server} answered ${status} but the token is not an AccessToken2: ${reason}`, {
+        status,
+        retryable: false,
+        cause: error,
+      })
+    }
+    signal.throwIfAborted()
+
+    const serverTime = Date.parse(response.headers.get('date') ?? '')
+    const result: TokenResponse = { token }
+    if (!Number.isNaN(serverTime)) result.serverTime = serverTime
+    return result
+  }
+}
+
+/** `headers` plus `accept: application/json` unless the caller set its own (in any case). */
+function withAccept(headers: Record<string, string> | undefined): Headers {
+  const merged = new Headers(headers)
+  if (!merged.has('accept')) merged.set('accept', 'application/json')
+  return merged
+}
+
+/** `url` for messages, which end up in logs: without credentials, query or fragment. */
+function displayUrl(url: string): string {
+  return url.replace(/^([a-z][a-z\d+.-]*:\/\/)[^/?#]*@/i, '$1').replace(/[?#].*$/s, '')
+}
+
+/** Whether a body is a token sent as plain text (AccessToken2 or the older AccessToken). */
+function looksLikeToken(body: string): boolean {
+  return /^\s*00[67][\w+/=-]{20,}\s*$/.test(body)
+}
+
+/** The start of a body, for messages: an HTML page here usually means a wrong url. */
+function preview(body: string): string {
+  const start = body.replace(/\s+/g, ' ').trim()
+  if (start === '') return 'it is empty'
+  return `it starts ${JSON.stringify(start.length > 60 ? `${start.slice(0, 60)}…` : start)}`
+}

@@ -1,0 +1,57 @@
+import { SessionError } from '../errors'
+import { decodeToken } from '../token/decodeToken'
+import { fingerprint } from '../token/fingerprint'
+import { serverSecToLocalMs, tokenDeadlineSec } from '../token/lifetime'
+import { tokenMisfit } from '../token/tokenFits'
+import type { IssuedToken } from './IssuedToken'
+import type { TokenRequest, TokenResponse } from './TokenSource'
+
+/** What {@link issueToken} needs besides the token. */
+export interface IssueContext {
+  /** Local ms when the response arrived. */
+  receivedAt: number
+  appId?: string
+  /** Computes `renewAt` for the new token (see renewalPolicy.ts). */
+  renewAt(token: { receivedAt: number; expiresAt: number }): number
+}
+
+/**
+ * Decodes a token that arrived for `request` and carries its deadline to the local clock.
+ *
+ * Clock offset: from `serverTime` (the HTTP `Date` header) when the source gives it; otherwise
+ * from the token's own issue time, on the rule that a token server issues a token when asked
+ * (true of Agora's token image and builders). A cached or pre-issued token without
+ * `serverTime` would look older than it is, which only makes renewal earlier, never later.
+ *
+ * Rejects `TOKEN_MISMATCH` / `PRIVILEGE_MISSING` when the token does not serve the request, and
+ * `TOKEN_EXPIRED` when it is dead on arrival.
+ */
+export async function issueToken(response: TokenResponse, request: TokenRequest, ctx: IssueContext): Promise<IssuedToken> {
+  const claims = await decodeToken(response.token)
+  const use = ctx.appId === undefined ? request : { ...request, appId: ctx.appId }
+  const misfit = tokenMisfit(claims, use)
+  if (misfit !== null) {
+    throw new SessionError('TOKEN_MISMATCH', `the token source answered a token that does not fit the request: ${misfit.message}`, {
+      retryable: false,
+    })
+  }
+  const clockOffsetMs = (response.serverTime ?? claims.issuedAt * 1000) - ctx.receivedAt
+  const expiresAt = serverSecToLocalMs(tokenDeadlineSec(claims, request.role), clockOffsetMs)
+  if (expiresAt <= ctx.receivedAt) {
+    throw new SessionError(
+      'TOKEN_EXPIRED',
+      'the token source answered a token that has already expired: check the token server clock and the expiry it sets',
+      { retryable: false },
+    )
+  }
+  const timing = { receivedAt: ctx.receivedAt, expiresAt }
+  return {
+    token: response.token,
+    claims,
+    ...timing,
+    renewAt: ctx.renewAt(timing),
+    fingerprint: fingerprint(response.token),
+    clockOffsetMs,
+    request: { ...request },
+  }
+}

@@ -1,0 +1,35 @@
+/** Longest server message kept, in characters: enough for a reason, not a whole HTML page. */
+const MAX_LENGTH = 200
+
+/**
+ * The token server's own explanation in an error body: `message`, `msg` or `error` of a JSON
+ * object (`error` may itself be `{message}`), else the body's first 200 characters with
+ * whitespace collapsed. `undefined` for an empty body.
+ *
+ * @example
+ * ```ts
+ * serverMessage('{"code":400,"message":"channel name too long"}')  // 'channel name too long'
+ * serverMessage('Bad Gateway')                                     // 'Bad Gateway'
+ * ```
+ */
+export function serverMessage(body: string): string | undefined {
+  const fromJson = messageInJson(body)
+  if (fromJson !== undefined) return fromJson.slice(0, MAX_LENGTH)
+  const text = body.replace(/\s+/g, ' ').trim()
+  return text === '' ? undefined : text.slice(0, MAX_LENGTH)
+}
+
+function messageInJson(body: string): string | undefined {
+  let json: unknown
+  try {
+    json = JSON.parse(body)
+  } catch {
+    return undefined
+  }
+  if (typeof json !== 'object' || json === null) return undefined
+  const { message, msg, error } = json as Record<string, unknown>
+  for (const candidate of [message, msg, error, (error as { message?: unknown } | null | undefined)?.message]) {
+    if (typeof candidate === 'string' && candidate.trim() !== '') return candidate.trim()
+  }
+  return undefined
+}

@@ -1,0 +1,24 @@
+import { SessionError } from '../errors'
+import { parseToken } from '../token/decodeToken'
+import type { TokenClaims } from '../token/TokenClaims'
+import { bytesEqual, signAccessToken2 } from './hmac'
+
+/**
+ * Decodes a token and checks its HMAC-SHA256 signature against `appCertificate`, as Agora's
+ * edge does. Rejects with `SessionError` code `'TOKEN_INVALID'` when the token is malformed or
+ * the signature does not match (wrong certificate, or the token was altered).
+ */
+export async function verifyToken(token: string, appCertificate: string): Promise<TokenClaims> {
+  if (typeof appCertificate !== 'string') {
+    throw new SessionError('INVALID_ARGUMENT', 'appCertificate must be a string')
+  }
+  const { claims, signature, signingInfo } = await parseToken(token)
+  const expected = await signAccessToken2(appCertificate, claims.issuedAt, claims.salt, signingInfo.slice())
+  if (!bytesEqual(signature, expected)) {
+    throw new SessionError(
+      'TOKEN_INVALID',
+      'signature does not match: the token was signed with another app certificate, or it was altered',
+    )
+  }
+  return claims
+}

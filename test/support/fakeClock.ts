@@ -1,0 +1,37 @@
+import { vi } from 'vitest'
+import { installSyncPlatform, uninstallSyncPlatform } from './syncPlatform'
+
+/**
+ * Fake clock for tests: timers and Date are faked, and WebCrypto / (De)CompressionStream are
+ * replaced by same-thread stand-ins (see syncPlatform.ts) so that nothing settles outside the
+ * fake clock.
+ */
+export function useFakeClock(startMs = Date.UTC(2026, 10, 29, 8, 0, 0)): void {
+  installSyncPlatform()
+  vi.useFakeTimers({
+    toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'],
+    now: startMs,
+  })
+}
+
+/** Lets pending promises (and zero-delay timers) settle without moving the clock. */
+export async function flushIO(): Promise<void> {
+  await vi.advanceTimersByTimeAsync(0)
+}
+
+/** Moves the fake clock forward by `ms`, in steps of at most `stepMs`, settling promises after each. */
+export async function advance(ms: number, stepMs = 1000): Promise<void> {
+  await flushIO()
+  let left = ms
+  while (left > 0) {
+    const step = Math.min(stepMs, left)
+    await vi.advanceTimersByTimeAsync(step)
+    left -= step
+  }
+}
+
+/** Restores real timers and the real platform. Call in afterEach. */
+export function useRealClock(): void {
+  vi.useRealTimers()
+  uninstallSyncPlatform()
+}

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest'
+import { DEFAULT_RENEWAL_POLICY, renewAt, renewalLeadMs } from '../../../src/store/renewalPolicy'
+import { DEFAULT_RETRY_POLICY, isRetryable, retryDelayMs } from '../../../src/store/retryDelay'
+import { SessionError } from '../../../src/errors'
+
+const HOUR = 3_600_000
+const policy = DEFAULT_RENEWAL_POLICY
+
+describe('renewalLeadMs', () => {
+  it.each([
+    [HOUR, 72_000],
+    [24 * HOUR, 0.02 * 24 * HOUR],
+    [10 * 60_000, 60_000],
+    [60_000, 30_000],
+    [20_000, 10_000],
+  ])('lifetime %d ms -> lead %d ms', (lifetime, lead) => {
+    expect(renewalLeadMs(lifetime, policy)).toBe(lead)
+  })
+})
+
+describe('renewAt', () => {
+  const token = { receivedAt: 0, expiresAt: HOUR }
+
+  it('renews a renewal late: between lead + jitter and lead before the deadline', () => {
+    expect(renewAt(token, 0, policy, () => 0)).toBe(HOUR - 72_000)
+    expect(renewAt(token, 0, policy, () => 0.999999)).toBeCloseTo(HOUR - 72_000 - 36_000, -1)
+  })
+
+  it('spreads the first renewal over the last 80% of the usable life', () => {
+    const latest = HOUR - 72_000
+    expect(renewAt(token, 0, policy, () => 0, 'first')).toBe(latest)
+    expect(renewAt(token, 0, policy, () => 0.5, 'first')).toBe(latest * 0.6)
+    expect(renewAt(token, 0, policy, () => 0.999999, 'first')).toBeCloseTo(latest * 0.2, -2)
+  })
+
+  it('is never before now, nor sooner than the minimum interval after arrival', () => {
+    expect(renewAt(token, HOUR - 1000, policy, () => 0)).toBe(HOUR - 1000)
+    expect(renewAt({ receivedAt: 0, expiresAt: 20_000 }, 0, policy, () => 0.9, 'first')).toBe(10_000)
+  })
+
+  it('always leaves at least 60 s for tokens of 2 minutes and more', () => {
+    for (let lifetime = 2 * 60_000; lifetime <= 24 * HOUR; lifetime += 997_000) {
+      for (const r of [0, 0.3, 0.999]) {
+        for (const kind of ['first', 'renewal'] as const) {
+          const at = renewAt({ receivedAt: 5, expiresAt: 5 + lifetime }, 5, policy, () => r, kind)
+          expect(5 + lifetime - at).toBeGreaterThanOrEqual(60_000)
+        }
+      }
+    }
+  })
+})
+
+describe('retryDelayMs', () => {
+  it('grows exponentially with full jitter up to the cap', () => {
+    const delays = [1, 2, 3, 4, 5, 6, 7].map((n) => retryDelayMs(n, new Error('x'), DEFAULT_RETRY_POLICY, () => 0.5))
+    expect(delays).toEqual([500, 1000, 2000, 4000, 8000, 15_000, 15_000])
+  })
+
+  it('honours Retry-After', () => {
+    const error = new SessionError('TOKEN_FETCH_FAILED', '503', { status: 503, retryable: true, retryAfterMs: 20_000 })
+    expect(retryDelayMs(1, error, DEFAULT_RETRY_POLICY, () => 0.5)).toBe(20_000)
+  })
+
+  it.each([
+    [new SessionError('TOKEN_FETCH_FAILED', '500', { status: 500, retryable: true }), true],
+    [new SessionError('TOKEN_FETCH_FAILED', '429', { status: 429, retryable: true }), true],
+    [new SessionError('TOKEN_FETCH_FAILED', '403', { status: 403, retryable: false }), false],
+    [new SessionError('TOKEN_MISMATCH', 'other channel'), false],
+    [new TypeError('fetch failed'), true],
+  ])('isRetryable(%s) = %s', (error, retryable) => {
+    expect(isRetryable(error)).toBe(retryable)
+  })
+})

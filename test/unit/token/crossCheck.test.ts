@@ -1,0 +1,255 @@
+import {
+  ApaasTokenBuilder,
+  ChatTokenBuilder,
+  ConvoAITokenBuilder,
+  FpaTokenBuilder,
+  Rtm2Permissions,
+  RtcRole,
+  RtcTokenBuilder,
+  RtmTokenBuilder,
+  SttTokenBuilder,
+} from 'agora-token'
+import fc from 'fast-check'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { mintToken } from '../../../src/testing/mintToken'
+import { decodeToken } from '../../../src/token/decodeToken'
+import type { TokenRole } from '../../../src/token/TokenClaims'
+
+const APP_ID = '970ca35de60c44645bbae8a215061b33'
+const CERT = '5cfd2fd1755d40ecb72977518be15d3b'
+const ISSUED_AT = 1_735_689_600 // 2025-01-01T00:00:00Z
+const SALT = 31_415_926
+
+/** Runs an agora-token builder with its clock (`new Date()`) and salt (`Math.random()`) pinned. */
+function pinned<T>(issuedAt: number, salt: number, build: () => T): T {
+  // Only Date is faked: the async code under test (streams, WebCrypto) must keep real timers.
+  vi.useFakeTimers({ toFake: ['Date'] })
+  vi.setSystemTime(issuedAt * 1000)
+  const random = vi.spyOn(Math, 'random').mockReturnValue((salt - 0.5) / 99999999)
+  try {
+    return build()
+  } finally {
+    random.mockRestore()
+    vi.useRealTimers()
+  }
+}
+
+const agoraRole = (role: TokenRole) => (role === 'publisher' ? RtcRole.PUBLISHER : RtcRole.SUBSCRIBER)
+const absolute = (relative: number) => (relative === 0 ? Infinity : ISSUED_AT + relative)
+
+const CHANNEL_CHARS = [
+  ...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 !#$%&()+-:;<=.>?@[]^_{}|~,',
+]
+const channelArb = fc.oneof(
+  fc.constantFrom('', '*', '1*a*2', '(a)*[b]'),
+  fc.string({ unit: fc.constantFrom(...CHANNEL_CHARS), minLength: 1, maxLength: 64 }),
+  fc.string({ unit: fc.constantFrom(...CHANNEL_CHARS, '*'), minLength: 1, maxLength: 64 }),
+)
+const bytes = (s: string) => new TextEncoder().encode(s).length
+const accountArb = fc
+  .string({ unit: 'grapheme', minLength: 1, maxLength: 100 })
+  .filter((s) => bytes(s) <= 255)
+const uidArb = fc.oneof(fc.integer({ min: 0, max: 2 ** 32 - 1 }), fc.constant(0), accountArb)
+const expireArb = fc.integer({ min: 1, max: 86_400 })
+const privilegeArb = fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 86_400 }))
+
+afterEach(() => {
+  vi.useRealTimers()
+  vi.restoreAllMocks()
+})
+
+describe('mintToken vs agora-token', () => {
+  it('equals buildTokenWithUid for a publisher, byte for byte', async () => {
+    const expected = pinned(ISSUED_AT, SALT, () =>
+      RtcTokenBuilder.buildTokenWithUid(APP_ID, CERT, 'lobby', 42, RtcRole.PUBLISHER, 3600, 600),
+    )
+    const minted = await mintToken({
+      appId: APP_ID, appCertificate: CERT, channel: 'lobby', uid: 42, role: 'publisher',
+      expireSec: 3600, privilegeExpireSec: 600, issuedAt: ISSUED_AT, salt: SALT,
+    })
+    expect(minted).toBe(expected)
+  })
+
+  it('equals buildTokenWithUserAccount for a subscriber with the default privilege expiry', async () => {
+    const expected = pinned(ISSUED_AT, SALT, () =>
+      RtcTokenBuilder.buildTokenWithUserAccount(APP_ID, CERT, '*', 'alice@example.com', RtcRole.SUBSCRIBER, 86_400, 0),
+    )
+    const minted = await mintToken({
+      appId: APP_ID, appCertificate: CERT, channel: '*', uid: 'alice@example.com', role: 'subscriber',
+      expireSec: 86_400, issuedAt: ISSUED_AT, salt: SALT,
+    })
+    expect(minted).toBe(expected)
+  })
+
+  it('equals buildTokenWithUidAndPrivilege when all four privileges are given', async () => {
+    const expected = pinned(ISSUED_AT, SALT, () =>
+      RtcTokenBuilder.buildTokenWithUidAndPrivilege(APP_ID, CERT, 'stage', 0, 7200, 7200, 0, 1800, 60),
+    )
+    const minted = await mintToken({
+      appId: APP_ID, appCertificate: CERT, channel: 'stage', uid: 0, expireSec: 7200,
+      privileges: { joinChannel: 7200, publishAudio: 0, publishVideo: 1800, publishData: 60 },
+      issuedAt: ISSUED_AT, salt: SALT,
+    })
+    expect(minted).toBe(expected)
+  })
+
+  it('takes its default issue time from `now` and its salt from Math.random like agora-token', async () => {
+    const expected = pinned(ISSUED_AT, SALT, () =>
+      RtcTokenBuilder.buildTokenWithUid(APP_ID, CERT, 'lobby', 7, RtcRole.PUBLISHER, 600, 0),
+    )
+    vi.spyOn(Math, 'random').mockReturnValue((SALT - 0.5) / 99999999)
+    const minted = await mintToken({
+      appId: APP_ID, appCertificate: CERT, channel: 'lobby', uid: 7, expireSec: 600,
+      now: () => ISSUED_AT * 1000 + 999,
+    })
+    expect(minted).toBe(expected)
+  })
+
+  it('grants exactly the privileges listed in `privileges`', async () => {
+    const claims = await decodeToken(
+      await mintToken({
+        appId: APP_ID, appCertificate: CERT, channel: 'c', uid: 1, expireSec: 600,
+        privileges: { joinChannel: 300 }, issuedAt: ISSUED_AT, salt: SALT,
+      }),
+    )
+    expect(claims.rtc?.privileges).toEqual({ joinChannel: ISSUED_AT + 300 })
+  })
+
+  it('rejects an invalid channel or uid with INVALID_ARGUMENT', async () => {
+    const base = { appId: APP_ID, appCertificate: CERT, expireSec: 60, issuedAt: ISSUED_AT, salt: SALT }
+    await expect(mintToken({ ...base, channel: 'a/b', uid: 1 })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' })
+    await expect(mintToken({ ...base, channel: 'a', uid: -1 })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' })
+    await expect(mintToken({ ...base, channel: 'a', uid: 1, expireSec: 2 ** 32 })).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      message: expect.stringMatching(/expireSec must be an integer/),
+    })
+    await expect(
+      mintToken({ ...base, channel: 'a', uid: 1, privileges: { publishAudio: 1.5 } }),
+    ).rejects.toMatchObject({ message: expect.stringMatching(/publishAudio must be an integer/) })
+  })
+})
+
+describe('decodeToken of agora-token tokens', () => {
+  it('returns the builder inputs, with Infinity for privileges stored as 0', async () => {
+    const token = pinned(ISSUED_AT, SALT, () =>
+      RtcTokenBuilder.buildTokenWithUidAndPrivilege(APP_ID, CERT, 'stage', 123456, 3600, 3000, 0, 1800, 0),
+    )
+    expect(await decodeToken(token)).toEqual({
+      appId: APP_ID,
+      issuedAt: ISSUED_AT,
+      expiresAt: ISSUED_AT + 3600,
+      salt: SALT,
+      services: [1],
+      rtc: {
+        channel: 'stage',
+        uid: '123456',
+        privileges: {
+          joinChannel: ISSUED_AT + 3000,
+          publishAudio: Infinity,
+          publishVideo: ISSUED_AT + 1800,
+          publishData: Infinity,
+        },
+      },
+    })
+  })
+
+  it('stores uid 0 as the empty string', async () => {
+    const token = pinned(ISSUED_AT, SALT, () =>
+      RtcTokenBuilder.buildTokenWithUid(APP_ID, CERT, '*', 0, RtcRole.SUBSCRIBER, 600, 600),
+    )
+    const claims = await decodeToken(token)
+    expect(claims.rtc).toEqual({ channel: '*', uid: '', privileges: { joinChannel: ISSUED_AT + 600 } })
+  })
+
+  it('decodes RTC + RTM tokens (buildTokenWithRtm, buildTokenWithRtm2)', async () => {
+    const rtm = pinned(ISSUED_AT, SALT, () =>
+      RtcTokenBuilder.buildTokenWithRtm(APP_ID, CERT, 'chat', 'bob', RtcRole.PUBLISHER, 900, 0),
+    )
+    const claims = await decodeToken(rtm)
+    expect(claims.services).toEqual([1, 2])
+    expect(claims.rtc).toEqual({
+      channel: 'chat',
+      uid: 'bob',
+      privileges: { joinChannel: Infinity, publishAudio: Infinity, publishVideo: Infinity, publishData: Infinity },
+    })
+
+    const rtm2 = pinned(ISSUED_AT, SALT, () =>
+      RtcTokenBuilder.buildTokenWithRtm2(APP_ID, CERT, 'chat', 5, RtcRole.SUBSCRIBER, 900, 800, 0, 0, 0, 'rtm-5', 700),
+    )
+    const claims2 = await decodeToken(rtm2)
+    expect(claims2.services).toEqual([1, 2])
+    expect(claims2.expiresAt).toBe(ISSUED_AT + 900)
+    expect(claims2.rtc).toEqual({ channel: 'chat', uid: '5', privileges: { joinChannel: ISSUED_AT + 800 } })
+  })
+
+  it('walks past every service type agora-token knows', async () => {
+    const permissions = new Rtm2Permissions()
+    permissions.add(Rtm2Permissions.kMessageChannels, Rtm2Permissions.kRead, ['a', 'b*'])
+    permissions.add(Rtm2Permissions.kUsers, Rtm2Permissions.kWrite, ['u1'])
+    const cases: [string, () => string, number[], boolean][] = [
+      ['ConvoAI', () => ConvoAITokenBuilder.buildToken(APP_ID, CERT, 'c', 1, RtcRole.PUBLISHER, 600, 0, 0, 0, 0, 'r', 600), [1, 2, 9], true],
+      ['STT', () => SttTokenBuilder.buildToken(APP_ID, CERT, 'c', 1, RtcRole.SUBSCRIBER, 600, 0, 0, 0, 0, 'r', 600), [1, 2, 10], true],
+      ['APaaS', () => ApaasTokenBuilder.buildRoomUserToken(APP_ID, CERT, 'room', 'user', 1, 600), [2, 5, 7], false],
+      ['Chat', () => ChatTokenBuilder.buildUserToken(APP_ID, CERT, 'user', 600), [5], false],
+      ['FPA', () => FpaTokenBuilder.buildToken(APP_ID, CERT), [4], false],
+      ['RTM', () => RtmTokenBuilder.buildToken(APP_ID, CERT, 'user', 600), [2], false],
+      ['RTM2', () => RtmTokenBuilder.buildTokenWithPermissions(APP_ID, CERT, 'user', permissions, 600), [8], false],
+    ]
+    for (const [name, build, services, hasRtc] of cases) {
+      const claims = await decodeToken(pinned(ISSUED_AT, SALT, build))
+      expect(claims.services, name).toEqual(services)
+      expect(claims.rtc !== undefined, name).toBe(hasRtc)
+      expect(claims.salt, name).toBe(SALT)
+    }
+  })
+
+  it('property: mintToken equals agora-token and decodes back to the inputs', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        channelArb,
+        uidArb,
+        fc.constantFrom<TokenRole>('publisher', 'subscriber'),
+        expireArb,
+        fc.option(fc.tuple(privilegeArb, privilegeArb, privilegeArb, privilegeArb), { nil: undefined }),
+        privilegeArb,
+        fc.integer({ min: 1, max: 99_999_999 }),
+        async (channel, uid, role, expireSec, privileges, privilegeExpireSec, salt) => {
+          const expected = pinned(ISSUED_AT, salt, () =>
+            privileges === undefined
+              ? typeof uid === 'number'
+                ? RtcTokenBuilder.buildTokenWithUid(APP_ID, CERT, channel, uid, agoraRole(role), expireSec, privilegeExpireSec)
+                : RtcTokenBuilder.buildTokenWithUserAccount(APP_ID, CERT, channel, uid, agoraRole(role), expireSec, privilegeExpireSec)
+              : RtcTokenBuilder.buildTokenWithUidAndPrivilege(APP_ID, CERT, channel, uid, expireSec, ...privileges),
+          )
+          const [join, audio, video, data] = privileges ?? [0, 0, 0, 0]
+          const minted = await mintToken({
+            appId: APP_ID, appCertificate: CERT, channel, uid, role, expireSec, privilegeExpireSec,
+            issuedAt: ISSUED_AT, salt,
+            ...(privileges === undefined
+              ? {}
+              : { privileges: { joinChannel: join, publishAudio: audio, publishVideo: video, publishData: data } }),
+          })
+          expect(minted).toBe(expected)
+
+          const expectedPrivileges =
+            privileges !== undefined
+              ? { joinChannel: absolute(join), publishAudio: absolute(audio), publishVideo: absolute(video), publishData: absolute(data) }
+              : role === 'publisher'
+                ? Object.fromEntries(
+                    ['joinChannel', 'publishAudio', 'publishVideo', 'publishData'].map((k) => [k, absolute(privilegeExpireSec)]),
+                  )
+                : { joinChannel: absolute(privilegeExpireSec) }
+          expect(await decodeToken(expected)).toEqual({
+            appId: APP_ID,
+            issuedAt: ISSUED_AT,
+            expiresAt: ISSUED_AT + expireSec,
+            salt,
+            services: [1],
+            rtc: { channel, uid: uid === 0 ? '' : String(uid), privileges: expectedPrivileges },
+          })
+        },
+      ),
+      { numRuns: 1000, seed: 20250101 },
+    )
+  })
+})
