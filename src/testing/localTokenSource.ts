@@ -76,13 +76,16 @@ export function localTokenSource(o: LocalTokenSourceOptions): LocalTokenSource {
     }
     if (fault !== null) throw faultError(fault)
     const serverTime = scheduler.now() + offsetMs
+    const expireSec = request.expireSec ?? o.expireSec ?? DEFAULT_EXPIRE_SEC
     const token = await mintToken({
       appId: o.appId,
       appCertificate: o.appCertificate,
       channel: request.channel,
       uid: request.uid,
       role: request.role,
-      expireSec: request.expireSec ?? o.expireSec ?? DEFAULT_EXPIRE_SEC,
+      expireSec,
+      // Privileges expire with the token, as Agora's guide advises ("use consistent settings").
+      privilegeExpireSec: expireSec,
       issuedAt: Math.floor(serverTime / 1000),
     })
     signal.throwIfAborted()

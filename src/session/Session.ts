@@ -1,0 +1,75 @@
+import type { Observable, SchedulerLike } from 'rxjs'
+import type { SessionError } from '../errors'
+import type { SessionEvent } from '../events'
+import type { IssuedToken } from '../store/IssuedToken'
+import type { TokenStore } from '../store/createTokenStore'
+import type { TokenSource } from '../store/TokenSource'
+import type { SessionClient } from './SessionClient'
+
+/** Options of `createSession`. */
+export interface SessionOptions {
+  appId: string
+  /** An `IAgoraRTCClient`, or `createFakeClient()` from `agora-rtc-session/testing`. */
+  client: SessionClient
+  /** Where tokens come from: a source (the session makes its own store) or a shared store. */
+  tokens: TokenSource | TokenStore
+  uid: number | string
+  /**
+   * `'wildcard'` (default): audience members use one subscriber token for channel `*`, so
+   * switching channels costs no token request. `'channel'`: one token per channel.
+   * A uid of 0 always uses channel tokens (Agora does not support uid 0 with channel `*`).
+   */
+  audienceTokens?: 'wildcard' | 'channel'
+  /** The `AgoraRTC` object: its version is checked, and wildcard tokens switched on. */
+  sdk?: { VERSION: string; setParameter(key: string, value: unknown): void }
+  /** Default 15 000. The SDK's join() never fails while offline; the session gives up after this. */
+  joinTimeoutMs?: number
+  scheduler?: SchedulerLike
+  /** Wake-ups for the session's own store (ignored with a shared store). */
+  wake$?: Observable<unknown>
+  /** Jitter source for backoff. Default Math.random. */
+  random?: () => number
+}
+
+/** Where a session is. `role` always says what the client is. */
+export interface SessionState {
+  status:
+    | 'idle'
+    | 'joining'
+    | 'joined'
+    | 'switching'
+    | 'upgrading'
+    | 'downgrading'
+    | 'reconnecting'
+    | 'leaving'
+    | 'failed'
+    | 'disposed'
+  channel: string | null
+  role: 'audience' | 'host'
+  /** The last command's failure, while its effect lasts. */
+  error?: SessionError
+}
+
+/**
+ * One Agora client in one channel at a time, with its tokens taken care of.
+ *
+ * Commands run one at a time. `join`/`switchChannel` supersede a join, switch or reconnect in
+ * progress (the latest wins; superseded calls reject `SUPERSEDED`); `upgradeToHost` and
+ * `downgradeToAudience` wait their turn; `leave` supersedes everything; `dispose` ends it all
+ * (pending calls reject `DISPOSED`).
+ */
+export interface Session {
+  /** Replays the current state to new subscribers. */
+  readonly state$: Observable<SessionState>
+  /** The token the SDK holds (join or renewToken), `null` when not in a channel. */
+  readonly token$: Observable<IssuedToken | null>
+  /** The session's events and its store's. Tokens appear only as fingerprints. */
+  readonly events$: Observable<SessionEvent>
+  readonly state: SessionState
+  join(channel: string, options?: { role?: 'audience' | 'host' }): Promise<void>
+  switchChannel(channel: string): Promise<void>
+  upgradeToHost(): Promise<void>
+  downgradeToAudience(): Promise<void>
+  leave(): Promise<void>
+  dispose(): Promise<void>
+}

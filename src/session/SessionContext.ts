@@ -1,0 +1,38 @@
+import type { SchedulerLike } from 'rxjs'
+import type { SessionOnlyEvent } from '../events'
+import type { IssuedToken } from '../store/IssuedToken'
+import type { TokenStore } from '../store/createTokenStore'
+import type { SessionClient } from './SessionClient'
+import type { TokenFollower } from './TokenFollower'
+
+/** A client role as the SDK names it. */
+export type ClientRoleName = 'audience' | 'host'
+
+/** What the steps of a session (join, switch, role change, reconnect) share. */
+export interface SessionContext {
+  readonly client: SessionClient
+  readonly store: TokenStore
+  readonly appId: string
+  readonly uid: number | string
+  readonly scheduler: SchedulerLike
+  readonly random: () => number
+  readonly joinTimeoutMs: number
+  readonly audienceTokens: 'wildcard' | 'channel'
+  /** Set once Agora refused a wildcard token: from then on audience tokens are per channel. */
+  wildcardRefused: boolean
+  emit(event: DistributiveOmit<SessionOnlyEvent, 'at'>): void
+  /** Called with each renewed token of a follower. */
+  onToken(token: IssuedToken, follower: TokenFollower): void
+}
+
+/** The channel a session is in, the role it has there and the token the SDK holds. */
+export interface Connection {
+  readonly channel: string
+  readonly role: ClientRoleName
+  readonly follower: TokenFollower
+  /** The token last handed to the SDK (join or renewToken). */
+  sdkToken: IssuedToken
+}
+
+/** `Omit` applied to each member of a union. */
+export type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never

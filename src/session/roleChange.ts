@@ -1,0 +1,107 @@
+import { SessionError, isSessionError } from '../errors'
+import { grantsPublish } from '../token/lifetime'
+import { abortable, throwIfAborted } from './abortable'
+import { assertFits } from './connect'
+import type { Connection, SessionContext } from './SessionContext'
+import { TokenFollower } from './TokenFollower'
+import { tokenScope } from './tokenScope'
+
+type Step = NonNullable<SessionError['step']>
+
+const failed = (step: Step, what: string, cause: unknown): SessionError => {
+  const detail = cause instanceof Error ? cause.message : String(cause)
+  return new SessionError('ROLE_CHANGE_FAILED', `${what} (${detail})`, { step, cause })
+}
+
+function requireLiveMode(ctx: SessionContext, what: string): void {
+  if (ctx.client.mode === 'rtc') {
+    throw new SessionError(
+      'ROLE_CHANGE_FAILED',
+      `cannot ${what}: the client is in 'rtc' mode, where everyone publishes; create it with { mode: 'live' } to use audience and host roles`,
+    )
+  }
+}
+
+/**
+ * Audience → host, as Agora documents it: a publisher token for this exact channel and uid,
+ * `renewToken` with it, then `setClientRole('host')` (the server checks the token there).
+ * If a step fails, the previous token and role are put back and the command rejects
+ * `ROLE_CHANGE_FAILED` naming the step; the session stays joined.
+ */
+export async function upgradeToHost(ctx: SessionContext, conn: Connection, signal: AbortSignal): Promise<Connection> {
+  requireLiveMode(ctx, 'upgrade to host')
+  if (conn.role === 'host') return conn
+  const scope = tokenScope(ctx, conn.channel, 'host')
+  const follower = new TokenFollower(ctx.store, scope, ctx.onToken)
+  const restore = async (): Promise<void> => {
+    await ctx.client.renewToken((conn.follower.current ?? conn.sdkToken).token).catch(() => {})
+    await ctx.client.setClientRole('audience').catch(() => {})
+  }
+  try {
+    const token = await abortable(follower.first, signal).catch((error: unknown) => {
+      throw signal.aborted ? signal.reason : failed('fetch-token', 'could not get a publisher token; still audience', error)
+    })
+    assertFits(ctx, token, conn.channel, scope)
+    const serverNowSec = (ctx.scheduler.now() + token.clockOffsetMs) / 1000
+    if (!grantsPublish(token.claims, serverNowSec)) {
+      throw new SessionError('PRIVILEGE_MISSING', 'the publisher token does not grant publishing audio and video now; still audience')
+    }
+    throwIfAborted(signal)
+    try {
+      await ctx.client.renewToken(token.token)
+    } catch (error) {
+      await restore()
+      throw failed('renew-token', 'the SDK refused the publisher token; the previous token is back, still audience', error)
+    }
+    try {
+      await ctx.client.setClientRole('host')
+    } catch (error) {
+      await restore()
+      throw failed('set-client-role', 'the SDK refused the host role; the previous token and the audience role are back', error)
+    }
+    conn.follower.release()
+    return { channel: conn.channel, role: 'host', follower, sdkToken: token }
+  } catch (error) {
+    follower.release()
+    throw error
+  }
+}
+
+/**
+ * Host → audience: unpublish the local tracks (the SDK refuses `audience` while publishing),
+ * `setClientRole('audience')`, then `renewToken` with the least-privileged covering token (the
+ * cached wildcard subscriber token) and release the publisher token. If the subscriber token
+ * cannot be had, the session stays audience on the publisher token and says so.
+ */
+export async function downgradeToAudience(ctx: SessionContext, conn: Connection, signal: AbortSignal): Promise<Connection> {
+  requireLiveMode(ctx, 'downgrade to audience')
+  if (conn.role === 'audience') return conn
+  const tracks = [...ctx.client.localTracks]
+  if (tracks.length > 0) {
+    await ctx.client.unpublish(tracks).catch((error: unknown) => {
+      throw failed('unpublish', 'could not unpublish the local tracks; still host', error)
+    })
+  }
+  await ctx.client.setClientRole('audience').catch((error: unknown) => {
+    throw failed('set-client-role', 'the SDK refused the audience role; still host', error)
+  })
+  const audience: Connection = { ...conn, role: 'audience' }
+  const scope = tokenScope(ctx, conn.channel, 'audience')
+  const follower = new TokenFollower(ctx.store, scope, ctx.onToken)
+  try {
+    const token = await abortable(follower.first, signal)
+    assertFits(ctx, token, conn.channel, scope)
+    await ctx.client.renewToken(token.token)
+    conn.follower.release()
+    return { channel: conn.channel, role: 'audience', follower, sdkToken: token }
+  } catch (error) {
+    follower.release()
+    if (signal.aborted) throw signal.reason
+    ctx.emit({
+      type: 'error',
+      code: isSessionError(error) ? error.code : 'TOKEN_FETCH_FAILED',
+      message: `now audience, but still on the publisher token: ${error instanceof Error ? error.message : String(error)}`,
+    })
+    return audience
+  }
+}

@@ -1,0 +1,27 @@
+import type { TokenRequest } from '../store/TokenSource'
+import { requestKey } from '../store/requestKey'
+import { uidToString } from '../token/validate'
+import type { ClientRoleName, SessionContext } from './SessionContext'
+
+/**
+ * The token a session needs in `channel` as `role`:
+ * - host: a publisher token for this channel and uid (never a wildcard publisher token:
+ *   Agora's guide advises wildcard tokens be subscriber tokens);
+ * - audience: a subscriber token for channel `*` (one token for every channel) when
+ *   `audienceTokens` is `'wildcard'`, the uid is not 0 (Agora does not support uid 0 with
+ *   channel `*`) and Agora has not refused a wildcard token; otherwise for this channel.
+ */
+export function tokenScope(
+  ctx: Pick<SessionContext, 'uid' | 'audienceTokens' | 'wildcardRefused'>,
+  channel: string,
+  role: ClientRoleName,
+): TokenRequest {
+  if (role === 'host') return { channel, uid: ctx.uid, role: 'publisher' }
+  const wildcard = ctx.audienceTokens === 'wildcard' && !ctx.wildcardRefused && uidToString(ctx.uid) !== ''
+  return { channel: wildcard ? '*' : channel, uid: ctx.uid, role: 'subscriber' }
+}
+
+/** Whether two scopes ask for the same token. */
+export function sameScope(a: TokenRequest, b: TokenRequest): boolean {
+  return requestKey(a) === requestKey(b)
+}

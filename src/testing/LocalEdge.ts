@@ -1,0 +1,96 @@
+import type { ClientRole } from 'agora-rtc-sdk-ng'
+import type { SchedulerLike } from 'rxjs'
+import type { TokenClaims } from '../token/TokenClaims'
+
+/** Options of {@link createLocalEdge}. One of `appCertificate` and `verify` is required. */
+export interface LocalEdgeOptions {
+  /** The project's app id; a join with another app id is refused. */
+  appId: string
+  /** Checks token signatures with `verifyToken(token, appCertificate)`. */
+  appCertificate?: string
+  /** Checks a token and returns its claims, rejecting a bad one; used instead of the certificate. */
+  verify?: (token: string) => Promise<TokenClaims>
+  /** Default `asyncScheduler`. Join latency and the expiry timers run on it. */
+  scheduler?: SchedulerLike
+  /**
+   * Co-host authentication (Agora's "strict token permission"): a host needs a token granting
+   * unexpired publish-audio and publish-video privileges to join as host, `setClientRole('host')`,
+   * `publish` and `renewToken`; its deadline includes the publish privileges. Default `false`:
+   * any valid token may host (Agora's default, see AgoraIO/API-Examples-Web#84).
+   */
+  coHostAuth?: boolean
+  /** How long a join takes to reach the edge, in ms on the scheduler. Default 0. */
+  joinLatencyMs?: number
+  /**
+   * The edge's clock is `scheduler.now() + serverClockOffsetMs`: a positive offset simulates a
+   * user whose local clock is behind. Default 0.
+   */
+  serverClockOffsetMs?: number
+  /**
+   * Default `true`. `false` refuses tokens whose channel is `''`, `'*'` or a pattern with
+   * `'invalid token, authorized failed'`, as projects without wildcard tokens enabled do.
+   */
+  acceptWildcardTokens?: boolean
+}
+
+/** What an {@link EdgeRecord} records. */
+export type EdgeRecordType =
+  | 'join'
+  | 'renew'
+  | 'set-role'
+  | 'publish'
+  | 'unpublish'
+  | 'leave'
+  | 'will-expire'
+  | 'did-expire'
+  | 'drop'
+
+/** One thing that happened at the edge, in order. */
+export interface EdgeRecord {
+  readonly type: EdgeRecordType
+  readonly clientId: string
+  readonly channel: string
+  /** The uid as the edge sees it: the assigned one after a join with uid 0, else the decimal or account string. */
+  readonly uid: string
+  /** The whole token of a `join` or `renew` (fine in a test double; the library only logs fingerprints). */
+  readonly token?: string
+  /** The role asked for (`set-role`) or joined with (`join`). */
+  readonly role?: ClientRole
+  readonly ok: boolean
+  /** The SDK error code the client got, when `ok` is false. */
+  readonly code?: string
+  /** The SDK error message the client got, when `ok` is false. */
+  readonly message?: string
+  /** Why the edge refused, in plain words (not something the SDK tells). */
+  readonly detail?: string
+  /** Disconnect reason of a `drop` / `did-expire`, e.g. `'TOKEN_EXPIRE'`. */
+  readonly reason?: string
+  /** Server ms (the edge's clock). */
+  readonly at: number
+}
+
+/**
+ * A simulated Agora edge for tests: the server side of {@link createFakeClient}. See
+ * {@link createLocalEdge}.
+ */
+export interface LocalEdge {
+  readonly appId: string
+  /** Everything that happened, in order. */
+  readonly log: readonly EdgeRecord[]
+  /** The edge's clock in ms: `scheduler.now() + serverClockOffsetMs`. */
+  serverNow(): number
+  /**
+   * While offline, joins never reach the edge: `join()` stays pending (the SDK retries forever)
+   * until `leave()` aborts it, or until the edge is back online. Connected clients stay connected.
+   */
+  setOffline(offline: boolean): void
+  /** Ids of the clients connected to `channel`. */
+  clientsIn(channel: string): string[]
+  /** Channels the client with this id is connected to (at most one for a well-behaved app). */
+  channelsOf(clientId: string): string[]
+  /**
+   * Drops a connected client as a network failure would: it goes `DISCONNECTED` with `reason`
+   * (e.g. `'NETWORK_ERROR'`) and must join again.
+   */
+  dropClient(clientId: string, reason: string): void
+}

@@ -1,0 +1,57 @@
+import type { ClientRole, UID } from 'agora-rtc-sdk-ng'
+import type { SchedulerLike } from 'rxjs'
+import type { LocalEdge } from './LocalEdge'
+
+/** How the edge talks back to a connected fake client (the SDK's signalling push). */
+export interface EdgePeer {
+  readonly clientId: string
+  /** Read when the join lands, so a role set while connecting counts. */
+  isHost(): boolean
+  willExpire(): void
+  didExpire(): void
+  /** The edge removed the client (token expiry or a drop); it is disconnected now. */
+  dropped(reason: string): void
+}
+
+/** What a fake client sends with a join. */
+export interface EdgeJoinRequest {
+  appId: string
+  channel: string
+  token: string | null
+  /** `null` / 0 = let the edge assign one. */
+  uid: UID | null
+}
+
+/** One client's connection at the edge; every method throws SDK-shaped errors. */
+export interface EdgeConnection {
+  readonly uid: UID
+  renewToken(token: string): Promise<void>
+  setRole(role: ClientRole): void
+  publish(): void
+  unpublish(): void
+  /** Leaves; a no-op when the edge already removed the connection. */
+  leave(): void
+}
+
+/** The side of a {@link LocalEdge} that fake clients use; not part of the public API. */
+export interface EdgeServer {
+  readonly scheduler: SchedulerLike
+  nextClientId(): string
+  /** Rejects with `signal.reason` when aborted (the client turns that into `OPERATION_ABORTED`). */
+  join(peer: EdgePeer, request: EdgeJoinRequest, signal: AbortSignal): Promise<EdgeConnection>
+}
+
+// A WeakMap keeps the client-facing side off the LocalEdge object that tests see.
+const servers = new WeakMap<LocalEdge, EdgeServer>()
+
+/** Links an edge to its server side; called once by `createLocalEdge`. */
+export function attachEdgeServer(edge: LocalEdge, server: EdgeServer): void {
+  servers.set(edge, server)
+}
+
+/** The server side of `edge`; throws for an object that `createLocalEdge` did not make. */
+export function edgeServerOf(edge: LocalEdge): EdgeServer {
+  const server = servers.get(edge)
+  if (server === undefined) throw new TypeError('createFakeClient needs an edge made by createLocalEdge()')
+  return server
+}
