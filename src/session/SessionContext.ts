@@ -18,8 +18,6 @@ export interface SessionContext {
   readonly random: () => number
   readonly joinTimeoutMs: number
   readonly audienceTokens: 'wildcard' | 'channel'
-  /** Set once Agora refused a wildcard token: from then on audience tokens are per channel. */
-  wildcardRefused: boolean
   emit(event: DistributiveOmit<SessionOnlyEvent, 'at'>): void
   /** Called with each renewed token of a follower. */
   onToken(token: IssuedToken, follower: TokenFollower): void

@@ -57,7 +57,7 @@ export async function connect(
       if (isExpiredTokenError(error)) {
         token = await abortable(ctx.store.get(scope, { fresh: true }), signal)
       } else if (isInvalidTokenError(error) && scope.channel === '*') {
-        ctx.wildcardRefused = true
+        ctx.store.disableWildcards()
         ctx.emit({ type: 'wildcard-refused', channel })
         if (follower !== reuse) follower.release()
         scope = tokenScope(ctx, channel, role)

@@ -57,7 +57,11 @@ export function createSession(options: SessionOptions): Session {
         })
       : options.tokens
 
-  const state$ = new BehaviorSubject<SessionState>({ status: 'idle', channel: null, role: client.role ?? 'audience' })
+  const state$ = new BehaviorSubject<SessionState>({
+    status: 'idle',
+    channel: null,
+    role: client.role ?? (client.mode === 'rtc' ? 'host' : 'audience'),
+  })
   const token$ = new BehaviorSubject<IssuedToken | null>(null)
   const own$ = new Subject<SessionEvent>()
   const disposed$ = new Subject<void>()
@@ -75,7 +79,6 @@ export function createSession(options: SessionOptions): Session {
     random: options.random ?? (() => Math.random()),
     joinTimeoutMs,
     audienceTokens,
-    wildcardRefused: false,
     emit: (event) => own$.next({ ...event, at: scheduler.now() } as SessionEvent),
     onToken: (_token, follower) => {
       if (active?.follower === follower) scheduleRenew()
@@ -248,7 +251,8 @@ export function createSession(options: SessionOptions): Session {
       if (role !== 'audience' && role !== 'host') {
         return Promise.reject(new SessionError('INVALID_ARGUMENT', `role must be 'audience' or 'host', got ${String(role)}`))
       }
-      return joinCommand(channel, role)
+      // In 'rtc' mode everyone publishes: the client is a host whatever was asked.
+      return joinCommand(channel, client.mode === 'rtc' ? 'host' : role)
     },
     switchChannel: (channel) => joinCommand(channel, active?.role ?? roleNow()),
     upgradeToHost: () => roleCommand('upgrade'),

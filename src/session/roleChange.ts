@@ -39,7 +39,9 @@ export async function upgradeToHost(ctx: SessionContext, conn: Connection, signa
   }
   try {
     const token = await abortable(follower.first, signal).catch((error: unknown) => {
-      throw signal.aborted ? signal.reason : failed('fetch-token', 'could not get a publisher token; still audience', error)
+      if (signal.aborted) throw signal.reason
+      if (isSessionError(error) && error.code === 'PRIVILEGE_MISSING') throw error
+      throw failed('fetch-token', 'could not get a publisher token; still audience', error)
     })
     assertFits(ctx, token, conn.channel, scope)
     const serverNowSec = (ctx.scheduler.now() + token.clockOffsetMs) / 1000

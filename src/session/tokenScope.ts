@@ -9,15 +9,16 @@ import type { ClientRoleName, SessionContext } from './SessionContext'
  *   Agora's guide advises wildcard tokens be subscriber tokens);
  * - audience: a subscriber token for channel `*` (one token for every channel) when
  *   `audienceTokens` is `'wildcard'`, the uid is not 0 (Agora does not support uid 0 with
- *   channel `*`) and Agora has not refused a wildcard token; otherwise for this channel.
+ *   channel `*`) and the store has not seen Agora refuse a wildcard token; otherwise for
+ *   this channel.
  */
 export function tokenScope(
-  ctx: Pick<SessionContext, 'uid' | 'audienceTokens' | 'wildcardRefused'>,
+  ctx: Pick<SessionContext, 'uid' | 'audienceTokens' | 'store'>,
   channel: string,
   role: ClientRoleName,
 ): TokenRequest {
   if (role === 'host') return { channel, uid: ctx.uid, role: 'publisher' }
-  const wildcard = ctx.audienceTokens === 'wildcard' && !ctx.wildcardRefused && uidToString(ctx.uid) !== ''
+  const wildcard = ctx.audienceTokens === 'wildcard' && !ctx.store.wildcardsDisabled && uidToString(ctx.uid) !== ''
   return { channel: wildcard ? '*' : channel, uid: ctx.uid, role: 'subscriber' }
 }
 

@@ -15,6 +15,8 @@ export class TokenCache {
   readonly #everFetched = new Set<string>()
   /** Channels each uid-wildcard token is in use for, with a count of users. */
   readonly #uidWildcardUse = new Map<string, Map<string, number>>()
+  /** Set when Agora refused a wildcard-channel token: such tokens are no longer served. */
+  wildcardsDisabled = false
 
   constructor(
     private readonly policy: RenewalPolicy,
@@ -49,6 +51,7 @@ export class TokenCache {
       const use = this.appId === undefined ? request : { ...request, appId: this.appId }
       if (tokenMisfit(issued.claims, use) !== null) continue
       if (!this.#freeForChannel(issued, request.channel)) continue
+      if (this.wildcardsDisabled && (issued.claims.rtc?.channel ?? '').includes('*')) continue
       const publisher = issued.request.role === 'publisher'
       if (
         best === undefined ||

@@ -41,6 +41,13 @@ export interface TokenStore {
   /** Renew the watched token of `request` now (deduped, rate-limited). */
   renewNow(request: TokenRequest): void
   readonly events$: Observable<StoreEvent>
+  /**
+   * Whether wildcard-channel tokens are off for this store: some Agora projects refuse them.
+   * Once a session saw Agora refuse one, it calls {@link TokenStore.disableWildcards}.
+   */
+  readonly wildcardsDisabled: boolean
+  /** From now on the cache serves no wildcard-channel token, and sessions ask for channel tokens. */
+  disableWildcards(): void
   /** Aborts fetches, clears timers, completes streams. Later calls reject `DISPOSED`. */
   dispose(): void
 }
@@ -216,6 +223,12 @@ export function createTokenStore(options: TokenStoreOptions): TokenStore {
       if (!disposed) lineages.get(requestKey(request))?.renewNow()
     },
     events$: events$.asObservable(),
+    get wildcardsDisabled() {
+      return cache.wildcardsDisabled
+    },
+    disableWildcards: () => {
+      cache.wildcardsDisabled = true
+    },
     dispose: () => {
       if (disposed) return
       disposed = true
