@@ -163,7 +163,20 @@ export function createSession(options: SessionOptions): Session {
     startReconnect('token-expired')
   }
   const onConnectionStateChange = (current: unknown, _previous: unknown, reason: unknown): void => {
-    if (current === 'DISCONNECTED' && reason === 'TOKEN_EXPIRE') startReconnect('token-expired')
+    if (current !== 'DISCONNECTED' || reason === undefined || reason === 'LEAVE') return
+    if (reason === 'TOKEN_EXPIRE') return startReconnect('token-expired')
+    // Agora ended the connection for another reason (banned uid, channel closed, ...): rejoining
+    // would not help, so the state says so instead of claiming to be joined.
+    const conn = active
+    if (conn === undefined || queue.busy) return
+    active = undefined
+    conn.follower.release()
+    token$.next(null)
+    const error = new SessionError('JOIN_REJECTED', `Agora disconnected the client from "${conn.channel}" (${String(reason)})`, {
+      sdkCode: String(reason),
+    })
+    ctx.emit({ type: 'error', code: error.code, message: error.message })
+    setState({ status: 'failed', channel: null, role: roleNow(), error })
   }
   client.on('token-privilege-will-expire', onWillExpire)
   client.on('token-privilege-did-expire', onDidExpire)
@@ -178,6 +191,7 @@ export function createSession(options: SessionOptions): Session {
         'join',
         async (signal) => {
           const previous = active
+          if (previous?.channel === channel && previous.role === role && state$.value.status === 'joined') return
           const started = scheduler.now()
           setState({ status: previous ? 'switching' : 'joining', channel: previous?.channel ?? channel, role: roleNow() })
           if (previous !== undefined) ctx.emit({ type: 'switch-started', from: previous.channel, to: channel })

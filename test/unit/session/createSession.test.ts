@@ -269,3 +269,28 @@ describe('createSession', () => {
     await t.session.dispose()
   })
 })
+
+describe('createSession, other disconnects', () => {
+  beforeEach(() => useFakeClock())
+  afterEach(() => useRealClock())
+
+  it('says failed when Agora drops the client for another reason, and can join again', async () => {
+    const t = harness()
+    await t.session.join('lobby')
+    t.edge.dropClient(t.client.id, 'UID_BANNED')
+    await flushIO()
+    expect(t.session.state).toMatchObject({ status: 'failed', channel: null })
+    expect(t.session.state.error?.message).toMatch(/UID_BANNED/)
+    await t.session.join('lobby')
+    expect(t.session.state.status).toBe('joined')
+    await t.session.dispose()
+  })
+
+  it('joining the channel it is already in as the same role changes nothing', async () => {
+    const t = harness()
+    await t.session.join('lobby')
+    await t.session.join('lobby')
+    expect(t.client.calls.filter((c) => c.method === 'join')).toHaveLength(1)
+    await t.session.dispose()
+  })
+})
