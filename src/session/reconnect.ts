@@ -1,6 +1,6 @@
 import { DEFAULT_RETRY_POLICY, retryDelayMs } from '../store/retryDelay'
 import type { IssuedToken } from '../store/IssuedToken'
-import { abortable, delay, throwIfAborted } from './abortable'
+import { abortable, abortableDelay, throwIfAborted } from '../abortable'
 import { prepareRole } from './connect'
 import { joinWithTimeout } from './joinWithTimeout'
 import { isExpiredTokenError } from './sdkErrors'
@@ -45,7 +45,7 @@ export async function reconnect(
         // Agora says the token is dead though our clock does not: take a fresh one.
         fresh = await abortable(ctx.store.get(scope, { fresh: true }), signal).catch(() => undefined)
       }
-      await delay(retryDelayMs(attempt, error, DEFAULT_RETRY_POLICY, ctx.random), ctx.scheduler, signal)
+      await abortableDelay(retryDelayMs(attempt, error, DEFAULT_RETRY_POLICY, ctx.random), ctx.scheduler, signal)
     }
   }
 }

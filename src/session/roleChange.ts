@@ -1,6 +1,6 @@
 import { SessionError, isSessionError } from '../errors'
 import { grantsPublish } from '../token/lifetime'
-import { abortable, throwIfAborted } from './abortable'
+import { abortable, throwIfAborted } from '../abortable'
 import { assertFits } from './connect'
 import type { Connection, SessionContext } from './SessionContext'
 import { TokenFollower } from './TokenFollower'

@@ -4,7 +4,7 @@ import { SessionError } from '../errors'
 import { grantsPublish } from '../token/lifetime'
 import type { TokenClaims } from '../token/TokenClaims'
 import { uidToString } from '../token/validate'
-import { abortReason, abortableDelay } from './abortableDelay'
+import { abortReason, abortableDelay } from '../abortable'
 import { checkEdgeToken } from './checkEdgeToken'
 import { edgeDeadlineSec } from './edgeDeadlineSec'
 import {

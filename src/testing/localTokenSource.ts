@@ -1,7 +1,7 @@
 import { asyncScheduler, type SchedulerLike } from 'rxjs'
 import { SessionError } from '../errors'
 import type { TokenRequest, TokenResponse, TokenSource } from '../store/TokenSource'
-import { abortableDelay } from './abortableDelay'
+import { abortableDelay } from '../abortable'
 import { mintToken } from './mintToken'
 
 /** Options of {@link localTokenSource}. */

@@ -1,13 +1,23 @@
 import { timer, type SchedulerLike, type Subscription } from 'rxjs'
 
-/** The reason an aborted signal carries, or a DOM `AbortError` for signals aborted without one. */
+/** The reason an aborted signal carries (a DOM `AbortError` when it was aborted without one). */
 export function abortReason(signal: AbortSignal): unknown {
   return signal.reason ?? new DOMException('This operation was aborted', 'AbortError')
 }
 
+/** Rejects with the abort reason as soon as `signal` aborts; otherwise settles like `promise`. */
+export function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(abortReason(signal))
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(abortReason(signal))
+    signal.addEventListener('abort', onAbort, { once: true })
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
+  })
+}
+
 /**
  * Waits `ms` on `scheduler` (an RxJS timer, so fake clocks and `TestScheduler` drive it).
- * Rejects with the signal's reason when `signal` aborts, and cancels the timer then, so no timer
+ * Rejects with the abort reason when `signal` aborts, and cancels the timer then, so no timer
  * outlives an aborted wait.
  */
 export function abortableDelay(ms: number, scheduler: SchedulerLike, signal: AbortSignal): Promise<void> {
@@ -28,4 +38,9 @@ export function abortableDelay(ms: number, scheduler: SchedulerLike, signal: Abo
       resolve()
     })
   })
+}
+
+/** Throws the abort reason if `signal` has aborted: a check between the steps of a command. */
+export function throwIfAborted(signal: AbortSignal): void {
+  if (signal.aborted) throw abortReason(signal)
 }
