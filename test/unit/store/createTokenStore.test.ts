@@ -203,8 +203,10 @@ describe('createTokenStore', () => {
       const failures = ofType(t.events, 'renewal-failed')
       expect(failures.map((f) => f.retryInMs).slice(0, 7)).toEqual([500, 1000, 2000, 4000, 8000, 15_000, 15_000])
       expect(failures.map((f) => f.attempt)).toEqual(failures.map((_, i) => i + 1))
-      expect(failures.length).toBeGreaterThan(30)
-      expect(failures.length).toBeLessThan(45)
+      // Attempts at renewAt + 0, 0.5, 1.5, 3.5, 7.5, 15.5 s, then every 15 s until the outage
+      // ends 595 s after renewAt: 6 + 38 = 44 attempts in 10 minutes, all failed.
+      expect(failures).toHaveLength(44)
+      expect(failures.at(-1)!.at - failures[0]!.at).toBe(585_500)
       t.source.setDown(false)
       await advance(15_000, 500)
       expect(tokens).toHaveLength(2)
@@ -275,6 +277,36 @@ describe('createTokenStore', () => {
     expect(t.source.requests).toHaveLength(2)
     expect(tokens).toHaveLength(2)
     expect(ofType(t.events, 'token-expired')).toHaveLength(1)
+  })
+
+  it.each([
+    ['the tab becomes visible', () => document.dispatchEvent(new Event('visibilitychange'))],
+    ['the network comes back', () => window.dispatchEvent(new Event('online'))],
+    ['the window gets focus', () => window.dispatchEvent(new Event('focus'))],
+  ])('by default wakes up when %s', async (_what, wake) => {
+    const source = localTokenSource({ appId: APP_ID, appCertificate: APP_CERTIFICATE })
+    store = createTokenStore({ source, random: () => 0.5 })
+    const tokens: IssuedToken[] = []
+    store.watch(WILDCARD).subscribe((x) => tokens.push(x))
+    await flushIO()
+    vi.setSystemTime(tokens[0]!.renewAt + 1_000)
+    await flushIO()
+    expect(source.requests).toHaveLength(1)
+    wake()
+    await flushIO()
+    expect(source.requests).toHaveLength(2)
+  })
+
+  it('keeps one timer per watched token', async () => {
+    const t = setup()
+    store = t.store
+    t.store.watch(WILDCARD).subscribe()
+    t.store.watch({ ...WILDCARD }).subscribe()
+    await flushIO()
+    expect(vi.getTimerCount()).toBe(1)
+    t.store.watch({ channel: 'other', uid: 42, role: 'publisher' }).subscribe()
+    await flushIO()
+    expect(vi.getTimerCount()).toBe(2)
   })
 
   it('renewNow renews at once, deduped with a renewal in flight, rate-limited for young tokens', async () => {
