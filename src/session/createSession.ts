@@ -1,4 +1,4 @@
-import { BehaviorSubject, Subject, asyncScheduler, merge, takeUntil } from 'rxjs'
+import { BehaviorSubject, ReplaySubject, Subject, asyncScheduler, merge, takeUntil } from 'rxjs'
 import { SessionError, isSessionError } from '../errors'
 import type { SessionEvent } from '../events'
 import { createTokenStore, type TokenStore } from '../store/createTokenStore'
@@ -64,7 +64,7 @@ export function createSession(options: SessionOptions): Session {
   })
   const token$ = new BehaviorSubject<IssuedToken | null>(null)
   const own$ = new Subject<SessionEvent>()
-  const disposed$ = new Subject<void>()
+  const disposed$ = new ReplaySubject<void>(1)
   const events$ = merge(store.events$, own$).pipe(takeUntil(disposed$))
   let active: Connection | undefined
   let disposed = false

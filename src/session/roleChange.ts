@@ -40,7 +40,11 @@ export async function upgradeToHost(ctx: SessionContext, conn: Connection, signa
   try {
     const token = await abortable(follower.first, signal).catch((error: unknown) => {
       if (signal.aborted) throw signal.reason
-      if (isSessionError(error) && error.code === 'PRIVILEGE_MISSING') throw error
+      if (isSessionError(error) && isSessionError(error.cause) && error.cause.code === 'PRIVILEGE_MISSING') {
+        throw new SessionError('PRIVILEGE_MISSING', `the publisher token does not grant publishing; still audience (${error.message})`, {
+          cause: error,
+        })
+      }
       throw failed('fetch-token', 'could not get a publisher token; still audience', error)
     })
     assertFits(ctx, token, conn.channel, scope)

@@ -23,7 +23,7 @@ export interface IssueContext {
  * (true of Agora's token image and builders). A cached or pre-issued token without
  * `serverTime` would look older than it is, which only makes renewal earlier, never later.
  *
- * Rejects `TOKEN_MISMATCH` (or `PRIVILEGE_MISSING`, for a publisher request) when the token does not serve the request, and
+ * Rejects `TOKEN_MISMATCH` when the token does not serve the request, and
  * `TOKEN_EXPIRED` when it is dead on arrival.
  */
 export async function issueToken(response: TokenResponse, request: TokenRequest, ctx: IssueContext): Promise<IssuedToken> {
@@ -31,8 +31,11 @@ export async function issueToken(response: TokenResponse, request: TokenRequest,
   const use = ctx.appId === undefined ? request : { ...request, appId: ctx.appId }
   const misfit = tokenMisfit(claims, use)
   if (misfit !== null) {
-    throw new SessionError(misfit.code, `the token source answered a token that does not fit the request: ${misfit.message}`, {
+    // Always TOKEN_MISMATCH here; a missing privilege is kept as the cause, so a role change
+    // can say PRIVILEGE_MISSING.
+    throw new SessionError('TOKEN_MISMATCH', `the token source answered a token that does not fit the request: ${misfit.message}`, {
       retryable: false,
+      ...(misfit.code === 'PRIVILEGE_MISSING' ? { cause: new SessionError(misfit.code, misfit.message) } : {}),
     })
   }
   const clockOffsetMs = (response.serverTime ?? claims.issuedAt * 1000) - ctx.receivedAt

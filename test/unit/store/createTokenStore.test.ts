@@ -189,6 +189,17 @@ describe('createTokenStore', () => {
     await expect(store.get({ channel: 'elsewhere', uid: 7, role: 'subscriber' })).resolves.toBeDefined()
   })
 
+  it('refuses a subscriber token answered for a publisher request with TOKEN_MISMATCH', async () => {
+    store = createTokenStore({
+      source: (r) => mintToken({ appId: APP_ID, appCertificate: APP_CERTIFICATE, channel: r.channel, uid: r.uid, role: 'subscriber', expireSec: 3600 }),
+      wake$: new Subject(),
+    })
+    const error = await store.get({ channel: 'stage', uid: 7, role: 'publisher' }).catch((e: unknown) => e)
+    expect(isSessionError(error) && error.code).toBe('TOKEN_MISMATCH')
+    expect((error as Error).message).toMatch(/publish privileges/)
+    expect(isSessionError((error as Error).cause) && ((error as Error).cause as { code: string }).code).toBe('PRIVILEGE_MISSING')
+  })
+
   describe('renewal failures', () => {
     it('retries a 10-minute outage with growing delays, then renews before the deadline', async () => {
       const t = setup()
