@@ -68,6 +68,11 @@ export interface Session {
   readonly state: SessionState
   join(channel: string, options?: { role?: 'audience' | 'host' }): Promise<void>
   switchChannel(channel: string): Promise<void>
+  /**
+   * Warms the token cache for a likely next channel (in the current role), so that a later
+   * `switchChannel` costs no token round trip. Free when a cached wildcard token covers it.
+   */
+  prefetch(channel: string): Promise<void>
   upgradeToHost(): Promise<void>
   downgradeToAudience(): Promise<void>
   leave(): Promise<void>

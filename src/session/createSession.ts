@@ -11,6 +11,7 @@ import { downgradeToAudience, upgradeToHost } from './roleChange'
 import type { Session, SessionOptions, SessionState } from './Session'
 import type { ClientRoleName, Connection, SessionContext } from './SessionContext'
 import { checkSdk } from './checkSdk'
+import { tokenScope } from './tokenScope'
 
 const superseded = (): SessionError =>
   new SessionError('SUPERSEDED', 'a later command (join, switchChannel or leave) replaced this one', { retryable: false })
@@ -269,6 +270,11 @@ export function createSession(options: SessionOptions): Session {
       return joinCommand(channel, client.mode === 'rtc' ? 'host' : role)
     },
     switchChannel: (channel) => joinCommand(channel, active?.role ?? roleNow()),
+    prefetch: (channel) =>
+      guard(async () => {
+        validateChannelName(channel)
+        await store.get(tokenScope(ctx, channel, active?.role ?? roleNow()))
+      }),
     upgradeToHost: () => roleCommand('upgrade'),
     downgradeToAudience: () => roleCommand('downgrade'),
     leave: () =>

@@ -92,6 +92,22 @@ describe('switchChannel', () => {
     await t.session.dispose()
   })
 
+  it('prefetch() warms the token of a likely next channel, so the switch costs no round trip', async () => {
+    const t = harness({ session: { audienceTokens: 'channel' }, tokenLatencyMs: 80, joinLatencyMs: 300 })
+    const joined = t.session.join('a')
+    await advance(400, 10)
+    await joined
+    const warming = t.session.prefetch('b')
+    await advance(100, 10)
+    await warming
+    const switching = t.session.switchChannel('b')
+    await advance(400, 10)
+    await switching
+    expect(t.source.requests.map((r) => r.channel)).toEqual(['a', 'b'])
+    expect(t.ofType('switch-completed')[0]).toMatchObject({ tokenSource: 'cache', durationMs: 300 })
+    await t.session.dispose()
+  })
+
   it('gives a host a publisher token for the new channel, never a wildcard one', async () => {
     const t = harness()
     await t.session.join('a', { role: 'host' })
