@@ -1,0 +1,22 @@
+import type { ClientRoleName, Connection, SessionContext } from './SessionContext'
+import type { SessionOutputs } from './SessionOutputs'
+
+/** The mutable heart of a session, shared by its commands. */
+export interface SessionRuntime {
+  readonly ctx: SessionContext
+  readonly out: SessionOutputs
+  /** The channel the client is in (or was dropped from and is rejoining). */
+  active: Connection | undefined
+}
+
+/** What the client is: its own word where it has one, else what the session did last. */
+export function roleNow(rt: SessionRuntime): ClientRoleName {
+  return rt.ctx.client.role ?? rt.active?.role ?? rt.out.state.role
+}
+
+/** Records that the client is in `conn` and hands its token to `token$`. */
+export function settle(rt: SessionRuntime, conn: Connection): void {
+  rt.active = conn
+  rt.out.token$.next(conn.sdkToken)
+  rt.out.setState({ status: 'joined', channel: conn.channel, role: conn.role })
+}
