@@ -1,0 +1,74 @@
+import { readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { gzipSync } from 'node:zlib'
+import { build, minify, type Rolldown } from 'vite'
+
+const root = fileURLToPath(new URL('../..', import.meta.url))
+const APP_ENTRY = fileURLToPath(new URL('./bundleEntry.ts', import.meta.url))
+const TESTING_ENTRY = fileURLToPath(new URL('../../src/testing/index.ts', import.meta.url))
+const SDK_BUNDLE = fileURLToPath(new URL('../../node_modules/agora-rtc-sdk-ng/AgoraRTC_N-production.js', import.meta.url))
+
+/** Bytes minified and gzipped (level 9). */
+export interface Size {
+  minBytes: number
+  gzipBytes: number
+}
+
+const gzip = (code: string | Uint8Array): number => gzipSync(code, { level: 9 }).length
+
+/**
+ * Minified ES bundle of `entry` with `external` left out (vite lib mode, rolldown), sized.
+ *
+ * Vite's lib mode does not strip whitespace from ES output even with `minify: true` (it would
+ * lose the pure annotations an app's bundler uses to tree-shake), so the output gets one more
+ * pass through vite's own minifier (oxc, as in an app build): what an app's bundle carries.
+ */
+async function bundleSize(entry: string, external: RegExp[]): Promise<Size> {
+  const output = await build({
+    root,
+    configFile: false,
+    logLevel: 'silent',
+    publicDir: false,
+    build: {
+      write: false,
+      minify: true,
+      sourcemap: false,
+      lib: { entry, formats: ['es'], fileName: 'bundle' },
+      rolldownOptions: { external },
+    },
+  })
+  const outputs = (Array.isArray(output) ? output : [output]) as Rolldown.RolldownOutput[]
+  let libCode = ''
+  for (const o of outputs) for (const chunk of o.output) if (chunk.type === 'chunk') libCode += chunk.code
+  const minified = await minify('bundle.js', libCode)
+  if (minified.errors.length > 0) throw new Error(`minify failed: ${minified.errors.map((e) => e.message).join('; ')}`)
+  const { code } = minified
+  return { minBytes: Buffer.byteLength(code), gzipBytes: gzip(code) }
+}
+
+/**
+ * Bundle sizes: the entry an app typically uses (`createSession`, `createTokenStore`,
+ * `httpTokenSource`) with ky and rxjs left external (the library alone), with ky bundled, and
+ * with ky and the rxjs parts it pulls in bundled (what the app ships for it); the testing entry
+ * for information; and the Agora SDK's production bundle for scale (already minified: gzipped).
+ * `agora-rtc-sdk-ng` is always external (the library imports only its types).
+ */
+export async function runBundle(): Promise<{
+  alone: Size
+  withKy: Size
+  withKyAndRxjs: Size
+  testing: Size
+  sdk: Size
+}> {
+  const rxjs = /^rxjs($|\/)/
+  const ky = /^ky($|\/)/
+  const sdkModule = /^agora-rtc-sdk-ng($|\/)/
+  const sdkCode = readFileSync(SDK_BUNDLE)
+  return {
+    alone: await bundleSize(APP_ENTRY, [rxjs, ky, sdkModule]),
+    withKy: await bundleSize(APP_ENTRY, [rxjs, sdkModule]),
+    withKyAndRxjs: await bundleSize(APP_ENTRY, [sdkModule]),
+    testing: await bundleSize(TESTING_ENTRY, [rxjs, ky, sdkModule]),
+    sdk: { minBytes: sdkCode.length, gzipBytes: gzip(sdkCode) },
+  }
+}
