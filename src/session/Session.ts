@@ -20,8 +20,12 @@ export interface SessionOptions {
    * A uid of 0 always uses channel tokens (Agora does not support uid 0 with channel `*`).
    */
   audienceTokens?: 'wildcard' | 'channel'
-  /** The `AgoraRTC` object: its version is checked, and wildcard tokens switched on. */
-  sdk?: { VERSION: string; setParameter(key: string, value: unknown): void }
+  /**
+   * The `AgoraRTC` object: its version is checked, and wildcard tokens switched on
+   * (`setParameter('USE_NEW_TOKEN', true)`). `setParameter` is optional here because the SDK's
+   * typings leave it out, though every 4.x build has it at runtime.
+   */
+  sdk?: { VERSION: string; setParameter?: (key: string, value: unknown) => void }
   /** Default 15 000. The SDK's join() never fails while offline; the session gives up after this. */
   joinTimeoutMs?: number
   scheduler?: SchedulerLike

@@ -44,7 +44,7 @@ export function createSession(options: SessionOptions): Session {
   const joinTimeoutMs = options.joinTimeoutMs ?? 15_000
   if (!(joinTimeoutMs > 0)) throw new SessionError('INVALID_ARGUMENT', `joinTimeoutMs must be a positive number of ms, got ${joinTimeoutMs}`)
   const audienceTokens = options.audienceTokens ?? 'wildcard'
-  if (audienceTokens === 'wildcard') options.sdk?.setParameter('USE_NEW_TOKEN', true)
+  if (audienceTokens === 'wildcard') options.sdk?.setParameter?.('USE_NEW_TOKEN', true)
 
   const scheduler = options.scheduler ?? asyncScheduler
   const { client } = options

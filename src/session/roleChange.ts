@@ -77,7 +77,8 @@ export async function upgradeToHost(ctx: SessionContext, conn: Connection, signa
  * Host → audience: unpublish the local tracks (the SDK refuses `audience` while publishing),
  * `setClientRole('audience')`, then `renewToken` with the least-privileged covering token (the
  * cached wildcard subscriber token) and release the publisher token. If the subscriber token
- * cannot be had, the session stays audience on the publisher token and says so.
+ * cannot be had, the session stays audience on the publisher token, says so, and goes back to
+ * the subscriber token at the publisher token's next renewal (forwardRenewals.ts).
  */
 export async function downgradeToAudience(ctx: SessionContext, conn: Connection, signal: AbortSignal): Promise<Connection> {
   requireLiveMode(ctx, 'downgrade to audience')

@@ -184,6 +184,33 @@ describe('downgradeToAudience', () => {
   })
 })
 
+describe('downgradeToAudience when the subscriber token cannot be had', () => {
+  beforeEach(() => useFakeClock())
+  afterEach(() => useRealClock())
+
+  it('stays audience on the publisher token, says so, and returns to a subscriber token at the next renewal', async () => {
+    const t = harness({ coHostAuth: true })
+    await t.session.join('lobby')
+    await t.session.upgradeToHost()
+    await advance(70 * 60_000, 10_000) // the cached wildcard token lapsed while hosting
+    t.source.setDown(true)
+    await t.session.downgradeToAudience()
+    expect(t.session.state).toMatchObject({ status: 'joined', role: 'audience' })
+    expect(t.ofType('error').at(-1)?.message).toMatch(/still on the publisher token/)
+    t.source.setDown(false)
+    await advance(3 * HOUR, 10_000)
+    const current = await new Promise<{ claims: { rtc?: { channel: string; privileges: { publishAudio?: number } } } }>((resolve) =>
+      t.session.token$.subscribe((x) => x && resolve(x)),
+    )
+    expect(current.claims.rtc?.channel).toBe('*')
+    expect(current.claims.rtc?.privileges.publishAudio).toBeUndefined()
+    const publisherAfter = t.source.requests.filter((r) => r.role === 'publisher')
+    expect(publisherAfter.length).toBeLessThanOrEqual(3)
+    expect(t.edge.log.filter((r) => r.type === 'did-expire')).toHaveLength(0)
+    await t.session.dispose()
+  })
+})
+
 describe('commands that overlap', () => {
   beforeEach(() => useFakeClock())
   afterEach(() => useRealClock())
