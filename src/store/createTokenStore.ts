@@ -101,7 +101,9 @@ export function createTokenStore(options: TokenStoreOptions): TokenStore {
     emit({ type: 'token-requested', at: scheduler.now(), ...scopeOf(request) })
     const controller = new AbortController()
     controllers.add(controller)
-    const kind = cache.hasFetched(key) ? 'renewal' : 'first'
+    // Crowds that join in the same second are audiences (a class, a stadium): only the first
+    // subscriber token of a scope gets the wide first-renewal spread. Hosts renew late.
+    const kind = cache.hasFetched(key) || request.role === 'publisher' ? 'renewal' : 'first'
     const promise = fetchFromSource(options.source, request, controller.signal, fetchTimeoutMs, scheduler)
       .then((response) => {
         const receivedAt = scheduler.now()

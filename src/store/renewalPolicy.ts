@@ -6,8 +6,8 @@
  *   be missed), at most half the lifetime (short tokens).
  * - Renewals of a token that replaced an earlier one renew at `deadline - lead - jitter`, with
  *   `jitter` up to `jitterFraction` of the lifetime: late, so few tokens are fetched.
- * - The first token of a scope renews anywhere in the last `firstRenewalSpread` of its usable
- *   life. A crowd that joined in the same second (a class, a stadium) would otherwise renew in
+ * - The first subscriber token of a scope renews anywhere in the last `firstRenewalSpread` of
+ *   its usable life (publisher tokens are for the few hosts, and renew late). A crowd that joined in the same second (a class, a stadium) would otherwise renew in
  *   the same second forever: constant intervals keep the phase. Spreading once costs each
  *   session one early renewal and makes the fleet's renewal rate flat (`npm run bench`, Fleet).
  */
