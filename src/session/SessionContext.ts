@@ -19,8 +19,8 @@ export interface SessionContext {
   readonly joinTimeoutMs: number
   readonly audienceTokens: 'wildcard' | 'channel'
   emit(event: DistributiveOmit<SessionOnlyEvent, 'at'>): void
-  /** Called with each renewed token of a follower. */
-  onToken(token: IssuedToken, follower: TokenFollower): void
+  /** Called with each token of a follower (the first one too). */
+  onToken(follower: TokenFollower): void
 }
 
 /** The channel a session is in, the role it has there and the token the SDK holds. */

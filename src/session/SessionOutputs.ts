@@ -48,10 +48,9 @@ export class SessionOutputs {
 
   /**
    * Reports a failed command: an `error` event, and the state it left (still `joined` where it
-   * was, else `failed`). Superseded and disposed commands report nothing: their successor does.
+   * was, else `failed`). Not for superseded commands: their successor sets the state.
    */
   fail(error: unknown, where: { channel: string; role: ClientRoleName } | undefined, role: ClientRoleName): never {
-    if (isSessionError(error) && (error.code === 'SUPERSEDED' || error.code === 'DISPOSED')) throw error
     const sessionError = isSessionError(error)
       ? error
       : new SessionError('JOIN_REJECTED', error instanceof Error ? error.message : String(error), { cause: error })

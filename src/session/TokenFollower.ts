@@ -1,37 +1,45 @@
 import type { Subscription } from 'rxjs'
+import { SessionError } from '../errors'
 import type { IssuedToken } from '../store/IssuedToken'
 import type { TokenStore } from '../store/createTokenStore'
 import type { TokenRequest } from '../store/TokenSource'
 
+const storeGone = (): SessionError =>
+  new SessionError('DISPOSED', 'the token store was disposed while the session still needed tokens', { retryable: false })
+
 /**
  * A session's hold on one watched token scope: the first token as a promise, the latest one,
- * and a callback for each renewal. Unsubscribing (`release`) lets the store stop renewing it.
+ * and a callback for each token. Releasing it lets the store stop renewing the scope.
+ * Audience scopes are watched with `exactRole`: never a publisher token for audience use.
  */
 export class TokenFollower {
   readonly first: Promise<IssuedToken>
   #current: IssuedToken | undefined
-  #waiters: ((token: IssuedToken) => void)[] = []
+  #waiters: { resolve(token: IssuedToken): void; reject(error: unknown): void }[] = []
+  #ended: unknown
   #subscription: Subscription | undefined
   #released = false
 
   constructor(
     store: TokenStore,
     readonly scope: TokenRequest,
-    private readonly onToken: (token: IssuedToken, follower: TokenFollower) => void,
+    onToken: (follower: TokenFollower) => void,
   ) {
     this.first = new Promise<IssuedToken>((resolve, reject) => {
-      this.#subscription = store.watch(scope).subscribe({
+      const end = (error: unknown): void => {
+        this.#ended = error
+        reject(error)
+        for (const waiter of this.#drain()) waiter.reject(error)
+      }
+      this.#subscription = store.watch(scope, { exactRole: true }).subscribe({
         next: (token) => {
-          const isFirst = this.#current === undefined
           this.#current = token
-          if (isFirst) resolve(token)
-          else this.onToken(token, this)
-          const waiters = this.#waiters
-          this.#waiters = []
-          for (const wake of waiters) wake(token)
+          resolve(token)
+          onToken(this)
+          for (const waiter of this.#drain()) waiter.resolve(token)
         },
-        error: reject,
-        complete: () => reject(new Error('token stream completed before the first token')),
+        error: end,
+        complete: () => end(storeGone()),
       })
     })
     // The session awaits `first` where it needs it; an unawaited failure is not an error here.
@@ -43,9 +51,10 @@ export class TokenFollower {
     return this.#current
   }
 
-  /** The next token the store hands over (a renewal). */
+  /** The next token the store hands over; rejects if the token stream has ended. */
   next(): Promise<IssuedToken> {
-    return new Promise((resolve) => this.#waiters.push(resolve))
+    if (this.#ended !== undefined) return Promise.reject(this.#ended)
+    return new Promise((resolve, reject) => this.#waiters.push({ resolve, reject }))
   }
 
   get released(): boolean {
@@ -54,7 +63,14 @@ export class TokenFollower {
 
   release(): void {
     this.#released = true
-    this.#waiters = []
+    this.#ended ??= new SessionError('SUPERSEDED', 'the token is no longer needed', { retryable: false })
+    for (const waiter of this.#drain()) waiter.reject(this.#ended)
     this.#subscription?.unsubscribe()
+  }
+
+  #drain(): { resolve(token: IssuedToken): void; reject(error: unknown): void }[] {
+    const waiters = this.#waiters
+    this.#waiters = []
+    return waiters
   }
 }

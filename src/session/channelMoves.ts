@@ -35,7 +35,8 @@ export async function joinOrSwitch(rt: SessionRuntime, channel: string, role: Cl
     }
   } catch (error) {
     if (left && previous !== undefined) previous.follower.release()
-    out.fail(signal.aborted ? signal.reason : error, rt.active, roleNow(rt))
+    if (signal.aborted) throw signal.reason
+    out.fail(error, rt.active, roleNow(rt))
   }
 }
 

@@ -1,13 +1,16 @@
 import { SessionError } from '../errors'
+import { abortable, throwIfAborted } from '../abortable'
 import type { IssuedToken } from '../store/IssuedToken'
 import type { TokenRequest } from '../store/TokenSource'
 import { tokenMisfit } from '../token/tokenFits'
-import { abortable, throwIfAborted } from '../abortable'
 import { joinWithTimeout } from './joinWithTimeout'
 import { isExpiredTokenError, isInvalidTokenError, joinError } from './sdkErrors'
 import type { ClientRoleName, Connection, SessionContext } from './SessionContext'
 import { TokenFollower } from './TokenFollower'
 import { sameScope, tokenScope } from './tokenScope'
+
+/** A token is too close to its deadline to join with when less than this is left. */
+const MIN_JOIN_LIFE_MS = 5_000
 
 /** Throws `TOKEN_MISMATCH` / `PRIVILEGE_MISSING` when `token` cannot join `channel` as asked. */
 export function assertFits(ctx: SessionContext, token: IssuedToken, channel: string, scope: TokenRequest): void {
@@ -24,13 +27,28 @@ export async function prepareRole(ctx: SessionContext, role: ClientRoleName): Pr
 }
 
 /**
+ * A token of `follower` good enough to join with: its current one, unless that is (nearly)
+ * dead, then the next one. `force` renews even a young token: Agora refused it as expired
+ * though our clock says it is alive.
+ */
+export async function joinableToken(ctx: SessionContext, follower: TokenFollower, signal: AbortSignal, force = false): Promise<IssuedToken> {
+  const current = follower.current
+  if (current === undefined) return abortable(follower.first, signal)
+  if (!force && current.expiresAt - ctx.scheduler.now() >= MIN_JOIN_LIFE_MS) return current
+  const next = follower.next()
+  ctx.store.renewNow(follower.scope, { force })
+  return abortable(next, signal)
+}
+
+/**
  * Gets the token for `channel` as `role` (reusing `reuse` when it follows the same scope),
  * checks it fits before anything reaches Agora, sets the role and joins under the join
- * timeout. The token is fetched before `beforeJoin` runs, so a switch leaves the old channel
- * only once the new token is in hand.
+ * timeout. The token is in hand before `beforeJoin` runs, so a switch leaves the old channel
+ * only once the new token is.
  *
- * Agora refusing the token as expired: one fresh token, one more join. Agora refusing a
- * wildcard token: from then on channel tokens (`wildcard-refused`), one more join.
+ * Agora refusing the token as expired: one forced renewal, one more join. Agora refusing a
+ * wildcard token: wildcards off for the store, a channel token, one more join; if that works,
+ * `wildcard-refused`, else wildcards back on (the cause was something else) and the error.
  */
 export async function connect(
   ctx: SessionContext,
@@ -44,7 +62,7 @@ export async function connect(
   let follower = reuse !== undefined && !reuse.released && sameScope(reuse.scope, scope) ? reuse : undefined
   try {
     follower ??= new TokenFollower(ctx.store, scope, ctx.onToken)
-    let token = await abortable(follower.current !== undefined ? Promise.resolve(follower.current) : follower.first, signal)
+    let token = await joinableToken(ctx, follower, signal)
     assertFits(ctx, token, channel, scope)
     await options.beforeJoin?.()
     throwIfAborted(signal)
@@ -52,28 +70,46 @@ export async function connect(
     throwIfAborted(signal)
     try {
       await joinWithTimeout(ctx, channel, token, signal)
+      return { channel, role, follower, sdkToken: token }
     } catch (error) {
       throwIfAborted(signal)
-      if (isExpiredTokenError(error)) {
-        token = await abortable(ctx.store.get(scope, { fresh: true }), signal)
-      } else if (isInvalidTokenError(error) && scope.channel === '*') {
-        ctx.store.disableWildcards()
-        ctx.emit({ type: 'wildcard-refused', channel })
-        if (follower !== reuse) follower.release()
-        scope = tokenScope(ctx, channel, role)
-        follower = new TokenFollower(ctx.store, scope, ctx.onToken)
-        token = await abortable(follower.first, signal)
-        assertFits(ctx, token, channel, scope)
-      } else {
-        throw joinError(error, channel)
+      if (isInvalidTokenError(error) && scope.channel === '*') {
+        return await joinWithoutWildcards(ctx, channel, role, signal, follower === reuse ? undefined : follower)
       }
+      if (!isExpiredTokenError(error)) throw joinError(error, channel)
+      token = await joinableToken(ctx, follower, signal, true)
       await joinWithTimeout(ctx, channel, token, signal).catch((again: unknown) => {
         throw signal.aborted ? signal.reason : joinError(again, channel)
       })
+      return { channel, role, follower, sdkToken: token }
     }
-    return { channel, role, follower, sdkToken: token }
   } catch (error) {
     if (follower !== undefined && follower !== reuse) follower.release()
     throw error
+  }
+}
+
+async function joinWithoutWildcards(
+  ctx: SessionContext,
+  channel: string,
+  role: ClientRoleName,
+  signal: AbortSignal,
+  refused: TokenFollower | undefined,
+): Promise<Connection> {
+  refused?.release()
+  ctx.store.wildcards = false
+  const scope = tokenScope(ctx, channel, role)
+  const follower = new TokenFollower(ctx.store, scope, ctx.onToken)
+  try {
+    const token = await abortable(follower.first, signal)
+    assertFits(ctx, token, channel, scope)
+    await joinWithTimeout(ctx, channel, token, signal)
+    ctx.emit({ type: 'wildcard-refused', channel })
+    return { channel, role, follower, sdkToken: token }
+  } catch (error) {
+    follower.release()
+    // The channel token failed too: wildcards were not the cause.
+    ctx.store.wildcards = true
+    throw signal.aborted ? signal.reason : joinError(error, channel)
   }
 }

@@ -19,6 +19,8 @@ const superseded = (): SessionError =>
   new SessionError('SUPERSEDED', 'a later command (join, switchChannel or leave) replaced this one', { retryable: false })
 const disposedError = (): SessionError => new SessionError('DISPOSED', 'the session was disposed: create a new one', { retryable: false })
 const ALL: readonly CommandKind[] = ['join', 'upgrade', 'downgrade', 'leave', 'reconnect', 'renew']
+/** `ConnectionDisconnectedReason`s after which rejoining cannot help. */
+const BANNED = ['UID_BANNED', 'IP_BANNED', 'CHANNEL_BANNED']
 
 /**
  * Creates a session: one Agora client, one channel at a time, tokens fetched, checked,
@@ -71,23 +73,54 @@ export function createSession(options: SessionOptions): Session {
     joinTimeoutMs,
     audienceTokens,
     emit: (event) => out.emit(event),
-    onToken: (_token, follower) => renewals.renewed(follower),
+    onToken: (follower) => renewals.renewed(follower),
   }
   const rt: SessionRuntime = { ctx, out, active: undefined }
-  const queue = new CommandQueue(() => renewals.reconcile())
-  const renewals = forwardRenewals(rt, () => queue)
   let disposed = false
 
-  const startReconnect = (): void => {
-    if (disposed || rt.active === undefined || queue.has(['reconnect', 'leave', 'dispose'])) return
+  // Agora dropped the client while a command ran: the command's SDK calls fail or it rejoins;
+  // once the queue is idle, a client still disconnected is reported (applyDrop).
+  let droppedFor: string | undefined
+  const queue = new CommandQueue(() => {
+    if (droppedFor !== undefined && client.connectionState === 'DISCONNECTED') applyDrop(droppedFor)
+    droppedFor = undefined
+    renewals.reconcile()
+  })
+  const renewals = forwardRenewals(rt, () => queue)
+
+  const startReconnect = (reason: 'token-expired' | 'disconnected'): void => {
+    const conn = rt.active
+    if (disposed || conn === undefined || queue.has(['reconnect', 'leave', 'dispose'])) return
     queue
       .run('reconnect', async (signal) => {
-        const conn = rt.active
-        if (conn === undefined) return
+        // Queued behind a switch or another command: only the connection that was dropped,
+        // only if the client is still out.
+        if (rt.active !== conn || client.connectionState !== 'DISCONNECTED') return
         out.setStatus('reconnecting')
-        settle(rt, await reconnect(ctx, conn, 'token-expired', signal))
+        try {
+          settle(rt, await reconnect(ctx, conn, reason, signal))
+        } catch (error) {
+          if (signal.aborted) throw signal.reason
+          rt.active = undefined
+          conn.follower.release()
+          out.token$.next(null)
+          out.fail(error, undefined, roleNow(rt))
+        }
       })
       .catch(() => {})
+  }
+
+  const applyDrop = (reason: string): void => {
+    const conn = rt.active
+    if (conn === undefined) return
+    rt.active = undefined
+    conn.follower.release()
+    out.token$.next(null)
+    const error = new SessionError('JOIN_REJECTED', `Agora removed the client from "${conn.channel}" (${reason}); join again when allowed`, {
+      sdkCode: reason,
+    })
+    out.emit({ type: 'error', code: error.code, message: error.message })
+    out.setState({ status: 'failed', channel: null, role: roleNow(rt), error })
   }
 
   const stopWatching = watchSdkEvents(client, {
@@ -97,30 +130,29 @@ export function createSession(options: SessionOptions): Session {
     },
     didExpire: () => {
       if (!queue.has(['reconnect'])) out.emit({ type: 'sdk-did-expire', channel: rt.active?.channel ?? '' })
-      startReconnect()
+      startReconnect('token-expired')
     },
     disconnected: (reason) => {
-      // Agora ended the connection for another reason (banned uid, channel closed, ...):
-      // rejoining would not help, so the state says so instead of claiming to be joined.
-      const conn = rt.active
-      if (conn === undefined || queue.busy) return
-      rt.active = undefined
-      conn.follower.release()
-      out.token$.next(null)
-      const error = new SessionError('JOIN_REJECTED', `Agora disconnected the client from "${conn.channel}" (${reason})`, {
-        sdkCode: reason,
-      })
-      out.emit({ type: 'error', code: error.code, message: error.message })
-      out.setState({ status: 'failed', channel: null, role: roleNow(rt), error })
+      // Banned: rejoining would not help, the state says so. Anything else (network, server):
+      // rejoin like after an expiry.
+      if (!BANNED.includes(reason)) return startReconnect('disconnected')
+      if (queue.busy) droppedFor = reason
+      else applyDrop(reason)
     },
   })
 
   const guard = <T>(run: () => Promise<T>): Promise<T> => (disposed ? Promise.reject(disposedError()) : run())
 
-  const joinCommand = (channel: string, role: ClientRoleName): Promise<void> =>
+  /** `role: 'current'` is decided when the command runs (after an upgrade queued before it). */
+  const joinCommand = (channel: string, role: ClientRoleName | 'current'): Promise<void> =>
     guard(async () => {
       validateChannelName(channel)
-      return queue.run('join', (signal) => joinOrSwitch(rt, channel, role, signal), ['join', 'reconnect'], superseded)
+      return queue.run(
+        'join',
+        (signal) => joinOrSwitch(rt, channel, role === 'current' ? (rt.active?.role ?? roleNow(rt)) : role, signal),
+        ['join', 'reconnect'],
+        superseded,
+      )
     })
 
   const roleCommand = (kind: 'upgrade' | 'downgrade'): Promise<void> =>
@@ -134,7 +166,8 @@ export function createSession(options: SessionOptions): Session {
         try {
           settle(rt, await (kind === 'upgrade' ? upgradeToHost : downgradeToAudience)(ctx, conn, signal))
         } catch (error) {
-          out.fail(signal.aborted ? signal.reason : error, rt.active, roleNow(rt))
+          if (signal.aborted) throw signal.reason
+          out.fail(error, rt.active, roleNow(rt))
         }
       }),
     )
@@ -154,7 +187,7 @@ export function createSession(options: SessionOptions): Session {
       // In 'rtc' mode everyone publishes: the client is a host whatever was asked.
       return joinCommand(channel, client.mode === 'rtc' ? 'host' : role)
     },
-    switchChannel: (channel) => joinCommand(channel, rt.active?.role ?? roleNow(rt)),
+    switchChannel: (channel) => joinCommand(channel, 'current'),
     prefetch: (channel) =>
       guard(async () => {
         validateChannelName(channel)

@@ -1,14 +1,14 @@
+import { abortable } from '../abortable'
 import type { IssuedToken } from '../store/IssuedToken'
 import type { CommandQueue } from './CommandQueue'
-import type { Connection } from './SessionContext'
+import { toAudienceToken } from './roleChange'
+import { renewError } from './sdkErrors'
 import type { SessionRuntime } from './SessionRuntime'
-import { TokenFollower } from './TokenFollower'
-import { tokenScope } from './tokenScope'
 
 /**
  * Hands each renewed token to the SDK (`renewToken`) through the command queue, so it never
  * lands in the middle of a join, switch or role change; after each command, a token renewed
- * meanwhile is handed over once.
+ * meanwhile is handed over once. Never a token older than the one the SDK holds.
  *
  * An audience member still on a publisher token (a downgrade could not get the subscriber
  * token then) goes back to the least-privileged token at the next renewal instead.
@@ -16,37 +16,28 @@ import { tokenScope } from './tokenScope'
 export function forwardRenewals(rt: SessionRuntime, queue: () => CommandQueue) {
   let lastPushed: IssuedToken | undefined
 
-  const leastPrivilege = async (conn: Connection): Promise<boolean> => {
-    const follower = new TokenFollower(rt.ctx.store, tokenScope(rt.ctx, conn.channel, 'audience'), rt.ctx.onToken)
-    try {
-      const token = await follower.first
-      await rt.ctx.client.renewToken(token.token)
-      conn.follower.release()
-      rt.active = { channel: conn.channel, role: 'audience', follower, sdkToken: token }
-      rt.out.token$.next(token)
-      return true
-    } catch {
-      follower.release()
-      return false
-    }
-  }
-
-  const push = async (): Promise<void> => {
+  const push = async (signal: AbortSignal): Promise<void> => {
     const conn = rt.active
     const token = conn?.follower.current
     if (conn === undefined || token === undefined || token === conn.sdkToken || rt.out.state.status !== 'joined') return
+    if (token.receivedAt < conn.sdkToken.receivedAt) return
     lastPushed = token
-    if (conn.role === 'audience' && conn.follower.scope.role === 'publisher' && (await leastPrivilege(conn))) return
+    if (conn.role === 'audience' && conn.follower.scope.role === 'publisher') {
+      const audience = await toAudienceToken(rt.ctx, conn, signal).catch(() => undefined)
+      if (audience !== undefined) {
+        rt.active = audience
+        rt.out.token$.next(audience.sdkToken)
+        return
+      }
+    }
     try {
-      await rt.ctx.client.renewToken(token.token)
+      await abortable(rt.ctx.client.renewToken(token.token), signal)
       conn.sdkToken = token
       rt.out.token$.next(token)
     } catch (error) {
-      rt.out.emit({
-        type: 'error',
-        code: 'TOKEN_INVALID',
-        message: `the SDK refused a renewed token: ${error instanceof Error ? error.message : String(error)}`,
-      })
+      if (signal.aborted) return
+      const mapped = renewError(error)
+      rt.out.emit({ type: 'error', code: mapped.code, message: mapped.message })
     }
   }
 

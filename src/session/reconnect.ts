@@ -1,20 +1,19 @@
-import { DEFAULT_RETRY_POLICY, retryDelayMs } from '../store/retryDelay'
-import type { IssuedToken } from '../store/IssuedToken'
 import { abortable, abortableDelay, throwIfAborted } from '../abortable'
-import { prepareRole } from './connect'
+import { isSessionError } from '../errors'
+import { DEFAULT_RETRY_POLICY, retryDelayMs } from '../store/retryDelay'
+import { joinableToken, prepareRole } from './connect'
 import { joinWithTimeout } from './joinWithTimeout'
 import { isExpiredTokenError } from './sdkErrors'
 import type { Connection, SessionContext } from './SessionContext'
 
-/** A token is too close to its deadline to join with when less than this is left. */
-const MIN_JOIN_LIFE_MS = 5_000
-
 /**
- * After Agora dropped the client for an expired token: join the same channel again with the
- * same role, with a fresh token, until it works or the command is superseded (`leave()`,
- * `dispose()`, a switch). Tokens come from the store's renewal, which retries the token server
- * with backoff on its own, so this loop does not add requests of its own while it is down;
- * failed joins back off here.
+ * After Agora dropped the client: join the same channel again with the same role, with a
+ * token that is alive, until it works or the command is superseded (`leave()`, `dispose()`, a
+ * switch). Tokens come from the store's renewal of the connection's scope: an attempt whose
+ * token is dead asks the store to renew (deduped with a renewal in flight) and waits for the
+ * next token at most one backoff delay, so the token server sees at most one request per
+ * delay (1 s, 2 s, ... 30 s, full jitter). A refusal as expired forces a renewal. Only a store
+ * that is gone (`DISPOSED`) ends the loop with an error.
  */
 export async function reconnect(
   ctx: SessionContext,
@@ -22,18 +21,18 @@ export async function reconnect(
   reason: 'token-expired' | 'disconnected',
   signal: AbortSignal,
 ): Promise<Connection> {
-  const scope = conn.follower.scope
-  let fresh: IssuedToken | undefined
+  let force = false
   for (let attempt = 1; ; attempt++) {
     ctx.emit({ type: 'reconnecting', channel: conn.channel, reason, attempt })
+    const backoff = retryDelayMs(attempt, undefined, DEFAULT_RETRY_POLICY, ctx.random)
     try {
-      let token: IssuedToken | undefined = fresh ?? conn.follower.current
-      fresh = undefined
-      if (token === undefined || token.expiresAt - ctx.scheduler.now() < MIN_JOIN_LIFE_MS) {
-        const next = conn.follower.next()
-        ctx.store.renewNow(scope)
-        token = await abortable(next, signal)
-      }
+      const pacing = new AbortController()
+      const wait = abortableDelay(backoff, ctx.scheduler, pacing.signal).then(() => undefined)
+      const token = await abortable(Promise.race([joinableToken(ctx, conn.follower, signal, force), wait]), signal).finally(() =>
+        pacing.abort(),
+      )
+      force = false
+      if (token === undefined) continue // no live token within one backoff delay: ask again
       await prepareRole(ctx, conn.role)
       throwIfAborted(signal)
       await joinWithTimeout(ctx, conn.channel, token, signal)
@@ -41,11 +40,9 @@ export async function reconnect(
       return { ...conn, sdkToken: token }
     } catch (error) {
       throwIfAborted(signal)
-      if (isExpiredTokenError(error)) {
-        // Agora says the token is dead though our clock does not: take a fresh one.
-        fresh = await abortable(ctx.store.get(scope, { fresh: true }), signal).catch(() => undefined)
-      }
-      await abortableDelay(retryDelayMs(attempt, error, DEFAULT_RETRY_POLICY, ctx.random), ctx.scheduler, signal)
+      if (isSessionError(error) && error.code === 'DISPOSED') throw error
+      force = isExpiredTokenError(error)
+      await abortableDelay(backoff, ctx.scheduler, signal)
     }
   }
 }

@@ -74,11 +74,30 @@ export async function upgradeToHost(ctx: SessionContext, conn: Connection, signa
 }
 
 /**
+ * Moves an audience member onto the least-privileged token for its channel (the cached
+ * wildcard subscriber token, or a channel subscriber token): `renewToken` with it, then the
+ * publisher token is released. Rejects (leaving everything as it was) if it cannot.
+ */
+export async function toAudienceToken(ctx: SessionContext, conn: Connection, signal: AbortSignal): Promise<Connection> {
+  const scope = tokenScope(ctx, conn.channel, 'audience')
+  const follower = new TokenFollower(ctx.store, scope, ctx.onToken)
+  try {
+    const token = await abortable(follower.first, signal)
+    assertFits(ctx, token, conn.channel, scope)
+    await ctx.client.renewToken(token.token)
+    conn.follower.release()
+    return { channel: conn.channel, role: 'audience', follower, sdkToken: token }
+  } catch (error) {
+    follower.release()
+    throw error
+  }
+}
+
+/**
  * Host → audience: unpublish the local tracks (the SDK refuses `audience` while publishing),
- * `setClientRole('audience')`, then `renewToken` with the least-privileged covering token (the
- * cached wildcard subscriber token) and release the publisher token. If the subscriber token
- * cannot be had, the session stays audience on the publisher token, says so, and goes back to
- * the subscriber token at the publisher token's next renewal (forwardRenewals.ts).
+ * `setClientRole('audience')`, then the least-privileged token ({@link toAudienceToken}). If
+ * that token cannot be had, the session stays audience on the publisher token, says so, and
+ * goes back to the subscriber token at the publisher token's next renewal (forwardRenewals.ts).
  */
 export async function downgradeToAudience(ctx: SessionContext, conn: Connection, signal: AbortSignal): Promise<Connection> {
   requireLiveMode(ctx, 'downgrade to audience')
@@ -92,23 +111,15 @@ export async function downgradeToAudience(ctx: SessionContext, conn: Connection,
   await ctx.client.setClientRole('audience').catch((error: unknown) => {
     throw failed('set-client-role', 'the SDK refused the audience role; still host', error)
   })
-  const audience: Connection = { ...conn, role: 'audience' }
-  const scope = tokenScope(ctx, conn.channel, 'audience')
-  const follower = new TokenFollower(ctx.store, scope, ctx.onToken)
   try {
-    const token = await abortable(follower.first, signal)
-    assertFits(ctx, token, conn.channel, scope)
-    await ctx.client.renewToken(token.token)
-    conn.follower.release()
-    return { channel: conn.channel, role: 'audience', follower, sdkToken: token }
+    return await toAudienceToken(ctx, conn, signal)
   } catch (error) {
-    follower.release()
     if (signal.aborted) throw signal.reason
     ctx.emit({
       type: 'error',
       code: isSessionError(error) ? error.code : 'TOKEN_FETCH_FAILED',
       message: `now audience, but still on the publisher token: ${error instanceof Error ? error.message : String(error)}`,
     })
-    return audience
+    return { ...conn, role: 'audience' }
   }
 }

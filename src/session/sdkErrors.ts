@@ -28,11 +28,6 @@ export function isInvalidTokenError(error: unknown): boolean {
   return sdk !== undefined && !EXPIRED.test(sdk.message) && INVALID_TOKEN.test(sdk.message)
 }
 
-/** Whether `leave()` cut the call short (the SDK's `OPERATION_ABORTED`). */
-export function isAbortedBySdk(error: unknown): boolean {
-  return asSdkError(error)?.code === 'OPERATION_ABORTED'
-}
-
 /**
  * Maps an SDK error from `join()` to the library's code, keeping the SDK error as `cause`:
  * expired → `TOKEN_EXPIRED`; refused token → `TOKEN_INVALID`; `UID_CONFLICT` and anything
@@ -58,4 +53,16 @@ export function joinError(error: unknown, channel: string): SessionError {
     return make('JOIN_REJECTED', `uid already in channel "${channel}" (${detail}): give each client its own uid`)
   }
   return make('JOIN_REJECTED', `the SDK refused to join "${channel}": ${detail}`)
+}
+
+/**
+ * Maps an SDK error from `renewToken()`: expired → `TOKEN_EXPIRED`; refused → `TOKEN_INVALID`;
+ * anything else (e.g. `INVALID_OPERATION` when the client is not connected) → `JOIN_REJECTED`.
+ */
+export function renewError(error: unknown): SessionError {
+  if (isSessionError(error)) return error
+  const sdk = asSdkError(error)
+  const detail = sdk?.message ?? (error instanceof Error ? error.message : String(error))
+  const code: SessionErrorCode = isExpiredTokenError(error) ? 'TOKEN_EXPIRED' : isInvalidTokenError(error) ? 'TOKEN_INVALID' : 'JOIN_REJECTED'
+  return new SessionError(code, `the SDK refused a renewed token: ${detail}`, sdk === undefined ? { cause: error } : { cause: error, sdkCode: sdk.code })
 }

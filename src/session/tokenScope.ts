@@ -18,7 +18,7 @@ export function tokenScope(
   role: ClientRoleName,
 ): TokenRequest {
   if (role === 'host') return { channel, uid: ctx.uid, role: 'publisher' }
-  const wildcard = ctx.audienceTokens === 'wildcard' && !ctx.store.wildcardsDisabled && uidToString(ctx.uid) !== ''
+  const wildcard = ctx.audienceTokens === 'wildcard' && ctx.store.wildcards && uidToString(ctx.uid) !== ''
   return { channel: wildcard ? '*' : channel, uid: ctx.uid, role: 'subscriber' }
 }
 

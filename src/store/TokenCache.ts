@@ -1,4 +1,5 @@
 import { serverSecToLocalMs, tokenDeadlineSec } from '../token/lifetime'
+import { isWildcard } from '../token/matchesPattern'
 import { tokenMisfit } from '../token/tokenFits'
 import type { IssuedToken } from './IssuedToken'
 import { renewalLeadMs, type RenewalPolicy } from './renewalPolicy'
@@ -15,8 +16,8 @@ export class TokenCache {
   readonly #everFetched = new Set<string>()
   /** Channels each uid-wildcard token is in use for, with a count of users. */
   readonly #uidWildcardUse = new Map<string, Map<string, number>>()
-  /** Set when Agora refused a wildcard-channel token: such tokens are no longer served. */
-  wildcardsDisabled = false
+  /** Off when Agora refused a wildcard token: such tokens are no longer served. */
+  wildcards = true
 
   constructor(
     private readonly policy: RenewalPolicy,
@@ -36,9 +37,10 @@ export class TokenCache {
 
   /**
    * The least-privileged cached token that serves `request` with more than the renewal lead
-   * left at `nowMs`; among equals, the one that lives longest.
+   * left at `nowMs`; among equals, the one that lives longest. With `exactRole`, only a token
+   * made for the requested role.
    */
-  find(request: TokenRequest, nowMs: number): IssuedToken | undefined {
+  find(request: TokenRequest, nowMs: number, exactRole = false): IssuedToken | undefined {
     let best: { issued: IssuedToken; publisher: boolean; expiresAt: number } | undefined
     for (const [key, issued] of this.#byKey) {
       const expiresAt = serverSecToLocalMs(tokenDeadlineSec(issued.claims, request.role), issued.clockOffsetMs)
@@ -51,7 +53,8 @@ export class TokenCache {
       const use = this.appId === undefined ? request : { ...request, appId: this.appId }
       if (tokenMisfit(issued.claims, use) !== null) continue
       if (!this.#freeForChannel(issued, request.channel)) continue
-      if (this.wildcardsDisabled && (issued.claims.rtc?.channel ?? '').includes('*')) continue
+      if (!this.wildcards && isWildcard(issued.claims.rtc?.channel ?? '')) continue
+      if (exactRole && issued.request.role !== request.role) continue
       const publisher = issued.request.role === 'publisher'
       if (
         best === undefined ||
@@ -66,7 +69,7 @@ export class TokenCache {
 
   /** Records that `issued` is in use in `channel` (only uid-wildcard tokens are tracked). */
   use(issued: IssuedToken, channel: string): () => void {
-    if (issued.claims.rtc?.uid !== '') return () => {}
+    if (!isWildcard(issued.claims.rtc?.uid ?? 'none')) return () => {}
     const channels = this.#uidWildcardUse.get(issued.token) ?? new Map<string, number>()
     this.#uidWildcardUse.set(issued.token, channels)
     channels.set(channel, (channels.get(channel) ?? 0) + 1)

@@ -1,10 +1,10 @@
 import { ReplaySubject, timer, type SchedulerLike, type Subscription } from 'rxjs'
 import { isSessionError } from '../errors'
 import type { StoreEvent } from '../events'
-import { uidToString } from '../token/validate'
 import type { IssuedToken } from './IssuedToken'
 import { minRenewIntervalMs, type RenewalPolicy } from './renewalPolicy'
 import { isRetryable } from './retryDelay'
+import { describeRequest } from './requestKey'
 import type { TokenRequest } from './TokenSource'
 
 /** What a lineage needs from its store. */
@@ -12,7 +12,7 @@ export interface LineageDeps {
   scheduler: SchedulerLike
   policy: RenewalPolicy
   /** A token newer than `current` for the request: from the cache or the network. */
-  fetchFresh(request: TokenRequest, current: IssuedToken): Promise<IssuedToken>
+  fetchFresh(request: TokenRequest, current: IssuedToken, exactRole: boolean): Promise<IssuedToken>
   retryDelayMs(attempt: number, error: unknown): number
   emit(event: StoreEvent): void
 }
@@ -38,12 +38,9 @@ export class TokenLineage {
 
   constructor(
     readonly request: TokenRequest,
+    private readonly exactRole: boolean,
     private readonly deps: LineageDeps,
   ) {}
-
-  get current(): IssuedToken | undefined {
-    return this.#current
-  }
 
   /** Starts from the first token; a failure ends the lineage with that error. */
   start(first: Promise<IssuedToken>): void {
@@ -63,7 +60,7 @@ export class TokenLineage {
     const now = this.deps.scheduler.now()
     if (now >= current.expiresAt && !this.#expiredReported) {
       this.#expiredReported = true
-      this.deps.emit({ type: 'token-expired', at: now, ...this.#scope(), fingerprint: current.fingerprint })
+      this.deps.emit({ type: 'token-expired', at: now, ...describeRequest(this.request), fingerprint: current.fingerprint })
     }
     if (!this.#inFlight && now >= this.#nextAttemptAt) this.#attempt()
     else this.#schedule()
@@ -71,15 +68,15 @@ export class TokenLineage {
 
   /**
    * Renews now (the SDK said the token will expire), unless a renewal is already running, or
-   * the current token is younger than the minimum renewal interval and not expired.
-   * Also retries at once after a permanent failure.
+   * (without `force`) the current token is younger than the minimum renewal interval and not
+   * expired. Also retries at once after a permanent failure.
    */
-  renewNow(): void {
+  renewNow(force = false): void {
     const current = this.#current
     if (this.#stopped || current === undefined || this.#inFlight) return
     const now = this.deps.scheduler.now()
     const young = now - current.receivedAt < minRenewIntervalMs(current.expiresAt - current.receivedAt, this.deps.policy)
-    if (young && now < current.expiresAt) return
+    if (!force && young && now < current.expiresAt) return
     this.#nextAttemptAt = now
     this.check()
   }
@@ -103,7 +100,7 @@ export class TokenLineage {
       this.deps.emit({
         type: 'token-renewed',
         at: this.deps.scheduler.now(),
-        ...this.#scope(),
+        ...describeRequest(this.request),
         fingerprint: token.fingerprint,
         previousFingerprint: previous.fingerprint,
         expiresAt: token.expiresAt,
@@ -120,7 +117,7 @@ export class TokenLineage {
     this.#inFlight = true
     this.#nextAttemptAt = Infinity
     this.#schedule()
-    this.deps.fetchFresh(this.request, current).then(
+    this.deps.fetchFresh(this.request, current, this.exactRole).then(
       (token) => {
         this.#inFlight = false
         this.#adopt(token, true)
@@ -135,7 +132,7 @@ export class TokenLineage {
         this.deps.emit({
           type: 'renewal-failed',
           at: now,
-          ...this.#scope(),
+          ...describeRequest(this.request),
           attempt: this.#failures,
           retryInMs,
           code: isSessionError(error) ? error.code : 'TOKEN_FETCH_FAILED',
@@ -158,10 +155,6 @@ export class TokenLineage {
       this.#timer = undefined
       this.check()
     })
-  }
-
-  #scope(): { channel: string; uid: string; role: TokenRequest['role'] } {
-    return { channel: this.request.channel, uid: uidToString(this.request.uid), role: this.request.role }
   }
 }
 

@@ -1,13 +1,14 @@
 import { Observable, Subject, asyncScheduler, type SchedulerLike } from 'rxjs'
 import { SessionError } from '../errors'
 import type { StoreEvent } from '../events'
+import { matchesEverything } from '../token/matchesPattern'
 import { uidToString, validateChannelPattern, validateUid } from '../token/validate'
 import { defaultWake$ } from './defaultWake'
 import { fetchFromSource } from './fetchFromSource'
 import type { IssuedToken } from './IssuedToken'
 import { issueToken } from './issueToken'
 import { DEFAULT_RENEWAL_POLICY, renewAt, type RenewalPolicy } from './renewalPolicy'
-import { requestKey } from './requestKey'
+import { describeRequest, requestKey } from './requestKey'
 import { DEFAULT_RETRY_POLICY, retryDelayMs, type RetryPolicy } from './retryDelay'
 import { TokenCache } from './TokenCache'
 import { TokenLineage } from './TokenLineage'
@@ -29,25 +30,33 @@ export interface TokenStoreOptions {
   fetchTimeoutMs?: number
 }
 
+/** How a token may be served. */
+export interface TokenUseOptions {
+  /**
+   * Serve only a token made for exactly the requested role: no publisher token for subscriber
+   * use (least privilege; sessions ask this for audience tokens).
+   */
+  exactRole?: boolean
+}
+
 /** Fetches, caches and renews tokens. One per page, shared by sessions. */
 export interface TokenStore {
-  /**
-   * A cached token that serves the request (wildcard-aware), or one fetch shared by concurrent
-   * callers. `fresh: true` skips the cache (Agora refused a token our clock thought was alive).
-   */
-  get(request: TokenRequest, options?: { fresh?: boolean }): Promise<IssuedToken>
+  /** A cached token that serves the request (wildcard-aware), or one fetch shared by concurrent callers. */
+  get(request: TokenRequest, options?: TokenUseOptions): Promise<IssuedToken>
   /** The current token, then each renewal, while subscribed. Errors if the first token can't be had. */
-  watch(request: TokenRequest): Observable<IssuedToken>
-  /** Renew the watched token of `request` now (deduped, rate-limited). */
-  renewNow(request: TokenRequest): void
+  watch(request: TokenRequest, options?: TokenUseOptions): Observable<IssuedToken>
+  /**
+   * Renew the watched token of `request` now: deduped with a renewal in flight, and
+   * rate-limited (not within the minimum renewal interval of the last one) unless `force`
+   * (Agora refused the token as expired though our clock says it is alive).
+   */
+  renewNow(request: TokenRequest, options?: { force?: boolean }): void
   readonly events$: Observable<StoreEvent>
   /**
-   * Whether wildcard-channel tokens are off for this store: some Agora projects refuse them.
-   * Once a session saw Agora refuse one, it calls {@link TokenStore.disableWildcards}.
+   * Whether the cache serves wildcard tokens (channel `*`, `''` or a pattern). Some Agora
+   * projects refuse them; a session that sees Agora refuse one turns this off for its store.
    */
-  readonly wildcardsDisabled: boolean
-  /** From now on the cache serves no wildcard-channel token, and sessions ask for channel tokens. */
-  disableWildcards(): void
+  wildcards: boolean
   /** Aborts fetches, clears timers, completes streams. Later calls reject `DISPOSED`. */
   dispose(): void
 }
@@ -79,13 +88,12 @@ export function createTokenStore(options: TokenStoreOptions): TokenStore {
   let disposed = false
 
   const emit = (event: StoreEvent): void => events$.next(event)
-  const scopeOf = (r: TokenRequest) => ({ channel: r.channel, uid: uidToString(r.uid), role: r.role })
 
   const received = (issued: IssuedToken, request: TokenRequest, source: 'cache' | 'network'): IssuedToken => {
     emit({
       type: 'token-received',
       at: scheduler.now(),
-      ...scopeOf(request),
+      ...describeRequest(request),
       source,
       fingerprint: issued.fingerprint,
       expiresAt: issued.expiresAt,
@@ -98,7 +106,7 @@ export function createTokenStore(options: TokenStoreOptions): TokenStore {
     const key = requestKey(request)
     const pending = inflight.get(key)
     if (pending !== undefined) return pending
-    emit({ type: 'token-requested', at: scheduler.now(), ...scopeOf(request) })
+    emit({ type: 'token-requested', at: scheduler.now(), ...describeRequest(request) })
     const controller = new AbortController()
     controllers.add(controller)
     // Crowds that join in the same second are audiences (a class, a stadium): only the first
@@ -131,7 +139,7 @@ export function createTokenStore(options: TokenStoreOptions): TokenStore {
   const validate = (request: TokenRequest): void => {
     validateChannelPattern(request.channel)
     validateUid(request.uid)
-    if (request.channel === '*' && uidToString(request.uid) === '') {
+    if (matchesEverything(request.channel) && uidToString(request.uid) === '') {
       throw new SessionError(
         'INVALID_ARGUMENT',
         "a wildcard-channel token ('*') cannot have uid 0 (wildcard user): Agora does not support the combination; use a specific uid",
@@ -143,18 +151,17 @@ export function createTokenStore(options: TokenStoreOptions): TokenStore {
     }
   }
 
-  const get = async (request: TokenRequest, getOptions: { fresh?: boolean } = {}): Promise<IssuedToken> => {
+  const get = async (request: TokenRequest, use: TokenUseOptions = {}): Promise<IssuedToken> => {
     if (disposed) throw disposedError()
     validate(request)
-    if (getOptions.fresh === true) return fetchNetwork(request)
-    const cached = cache.find(request, scheduler.now())
+    const cached = cache.find(request, scheduler.now(), use.exactRole === true)
     return cached !== undefined ? received(cached, request, 'cache') : fetchNetwork(request)
   }
 
-  const fetchFresh = async (request: TokenRequest, current: IssuedToken): Promise<IssuedToken> => {
+  const fetchFresh = async (request: TokenRequest, current: IssuedToken, exactRole: boolean): Promise<IssuedToken> => {
     if (disposed) throw disposedError()
     const now = scheduler.now()
-    const cached = cache.find(request, now)
+    const cached = cache.find(request, now, exactRole)
     if (cached !== undefined && cached.token !== current.token && cached.renewAt > now) {
       return received(cached, request, 'cache')
     }
@@ -169,7 +176,7 @@ export function createTokenStore(options: TokenStoreOptions): TokenStore {
     emit,
   }
 
-  const watch = (request: TokenRequest): Observable<IssuedToken> =>
+  const watch = (request: TokenRequest, use: TokenUseOptions = {}): Observable<IssuedToken> =>
     new Observable<IssuedToken>((subscriber) => {
       if (disposed) {
         subscriber.error(disposedError())
@@ -181,15 +188,16 @@ export function createTokenStore(options: TokenStoreOptions): TokenStore {
         subscriber.error(error)
         return undefined
       }
-      const key = requestKey(request)
+      const exactRole = use.exactRole === true
+      const key = `${requestKey(request)}${exactRole ? ' exact' : ''}`
       let lineage = lineages.get(key)
       if (lineage === undefined) {
-        const created = new TokenLineage({ ...request }, lineageDeps)
+        const created = new TokenLineage({ ...request }, exactRole, lineageDeps)
         lineage = created
         lineages.set(key, created)
         // A lineage whose first token failed is dropped, so the next watch tries afresh.
         created.tokens$.subscribe({ error: () => lineages.get(key) === created && lineages.delete(key) })
-        created.start(get(request))
+        created.start(get(request, use))
       }
       lineage.watchers += 1
       let release = (): void => {}
@@ -221,15 +229,17 @@ export function createTokenStore(options: TokenStoreOptions): TokenStore {
   return {
     get,
     watch,
-    renewNow: (request) => {
-      if (!disposed) lineages.get(requestKey(request))?.renewNow()
+    renewNow: (request, options = {}) => {
+      if (disposed) return
+      const key = requestKey(request)
+      for (const lineage of [lineages.get(key), lineages.get(`${key} exact`)]) lineage?.renewNow(options.force === true)
     },
     events$: events$.asObservable(),
-    get wildcardsDisabled() {
-      return cache.wildcardsDisabled
+    get wildcards() {
+      return cache.wildcards
     },
-    disableWildcards: () => {
-      cache.wildcardsDisabled = true
+    set wildcards(enabled: boolean) {
+      cache.wildcards = enabled
     },
     dispose: () => {
       if (disposed) return

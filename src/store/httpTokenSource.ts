@@ -115,11 +115,11 @@ export function httpTokenSource(options: HttpTokenSourceOptions): TokenSource {
         fetch,
       })
     } catch (error) {
-      // Request's own message quotes the url as given, credentials included.
-      const reason = String(error).split(url).join(displayUrl(url))
-      throw tokenFetchFailed(`could not build a request to ${server}: ${reason}`, {
+      // Request's own message quotes the url as given (credentials included) and a bad header
+      // value (perhaps an Authorization bearer): neither goes into the message or the cause.
+      const kind = error instanceof Error ? error.name : 'error'
+      throw tokenFetchFailed(`could not build a request to ${server} (${kind}): check the url, the headers and format.body()`, {
         retryable: false,
-        cause: error,
       })
     }
 
@@ -143,8 +143,8 @@ export function httpTokenSource(options: HttpTokenSourceOptions): TokenSource {
       throw tokenFetchFailed(
         `${server} answered ${status} with a body that is not JSON (` +
           (bare ? 'it looks like a bare token: answer JSON, or write your own TokenSource)' : `${preview(body)}); check the url`),
-        // JSON.parse's message quotes the body, which here is a token: leave it out of logs.
-        bare ? { status, retryable: false } : { status, retryable: false, cause: error },
+        // JSON.parse's message quotes the body, which may hold a token: leave it out of logs.
+        containsToken(body) ? { status, retryable: false } : { status, retryable: false, cause: error },
       )
     }
 
@@ -196,9 +196,16 @@ function looksLikeToken(body: string): boolean {
   return /^\s*00[67][\w+/=-]{20,}\s*$/.test(body)
 }
 
-/** The start of a body, for messages: an HTML page here usually means a wrong url. */
+const TOKEN_RUN = /00[67][\w+/=-]{20,}/g
+
+/** Whether a body holds something that looks like a token anywhere (`token=007…`). */
+function containsToken(body: string): boolean {
+  return body.search(TOKEN_RUN) !== -1
+}
+
+/** The start of a body, for messages (tokens masked): an HTML page here usually means a wrong url. */
 function preview(body: string): string {
-  const start = body.replace(/\s+/g, ' ').trim()
+  const start = body.replace(TOKEN_RUN, '007…').replace(/\s+/g, ' ').trim()
   if (start === '') return 'it is empty'
   return `it starts ${JSON.stringify(start.length > 60 ? `${start.slice(0, 60)}…` : start)}`
 }

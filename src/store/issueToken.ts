@@ -18,13 +18,16 @@ export interface IssueContext {
 /**
  * Decodes a token that arrived for `request` and carries its deadline to the local clock.
  *
- * Clock offset: from `serverTime` (the HTTP `Date` header) when the source gives it; otherwise
- * from the token's own issue time, on the rule that a token server issues a token when asked
- * (true of Agora's token image and builders). A cached or pre-issued token without
- * `serverTime` would look older than it is, which only makes renewal earlier, never later.
+ * Clock offset: from `serverTime` (the HTTP `Date` header) when the source gives it. Without
+ * it there are two guesses: the local clock is right, or the token was issued just now (true
+ * of Agora's token image and builders, wrong for a token the server cached). The earlier of the
+ * two deadlines is taken, unless by the local clock the token is already dead: then the local
+ * clock must be wrong (hours off), and the issue time is trusted. So a cached token is renewed
+ * in time, a fresh token on a wrong clock too; a local clock that is slightly ahead only makes
+ * renewal a little early.
  *
- * Rejects `TOKEN_MISMATCH` when the token does not serve the request, and
- * `TOKEN_EXPIRED` when it is dead on arrival.
+ * Rejects `TOKEN_MISMATCH` when the token does not serve the request, and `TOKEN_EXPIRED` when
+ * it is dead on arrival.
  */
 export async function issueToken(response: TokenResponse, request: TokenRequest, ctx: IssueContext): Promise<IssuedToken> {
   const claims = await decodeToken(response.token)
@@ -38,8 +41,9 @@ export async function issueToken(response: TokenResponse, request: TokenRequest,
       ...(misfit.code === 'PRIVILEGE_MISSING' ? { cause: new SessionError(misfit.code, misfit.message) } : {}),
     })
   }
-  const clockOffsetMs = (response.serverTime ?? claims.issuedAt * 1000) - ctx.receivedAt
-  const expiresAt = serverSecToLocalMs(tokenDeadlineSec(claims, request.role), clockOffsetMs)
+  const deadlineSec = tokenDeadlineSec(claims, request.role)
+  const clockOffsetMs = response.serverTime !== undefined ? response.serverTime - ctx.receivedAt : guessOffsetMs(claims.issuedAt, deadlineSec, ctx.receivedAt)
+  const expiresAt = serverSecToLocalMs(deadlineSec, clockOffsetMs)
   if (expiresAt <= ctx.receivedAt) {
     throw new SessionError(
       'TOKEN_EXPIRED',
@@ -57,4 +61,11 @@ export async function issueToken(response: TokenResponse, request: TokenRequest,
     clockOffsetMs,
     request: { ...request },
   }
+}
+
+/** Server minus local clock without a server time: see {@link issueToken}. */
+function guessOffsetMs(issuedAtSec: number, deadlineSec: number, receivedAt: number): number {
+  const issuedNow = issuedAtSec * 1000 - receivedAt
+  const localDeadline = serverSecToLocalMs(deadlineSec, 0)
+  return localDeadline > receivedAt && localDeadline < serverSecToLocalMs(deadlineSec, issuedNow) ? 0 : issuedNow
 }

@@ -1,4 +1,4 @@
-import { matchesPattern } from '../token/matchesPattern'
+import { isWildcard, matchesPattern } from '../token/matchesPattern'
 import type { TokenClaims } from '../token/TokenClaims'
 
 /** What the edge compares a token with. */
@@ -19,7 +19,6 @@ export interface EdgeTokenProblem {
   detail: string
 }
 
-const isWildcardChannel = (channel: string): boolean => channel === '' || channel.includes('*')
 
 /**
  * Checks a token whose signature is already verified against what it is used for, the way
@@ -31,7 +30,7 @@ export function checkEdgeToken(claims: TokenClaims, ctx: EdgeTokenContext): Edge
   if (claims.appId !== ctx.appId) return invalid(`token app id ${claims.appId} is not ${ctx.appId}`)
   const rtc = claims.rtc
   if (rtc === undefined) return invalid('token has no RTC service')
-  if (!ctx.acceptWildcardTokens && isWildcardChannel(rtc.channel)) {
+  if (!ctx.acceptWildcardTokens && isWildcard(rtc.channel)) {
     return invalid(`wildcard channel ${JSON.stringify(rtc.channel)} refused (wildcard tokens not enabled)`)
   }
   if (!matchesPattern(rtc.channel, ctx.channel)) {

@@ -37,3 +37,13 @@ export function matchesPattern(pattern: string, value: string): boolean {
   while (p < pattern.length && pattern[p] === '*') p++
   return p === pattern.length
 }
+
+/** Whether a token's channel or uid is a wildcard: `''` (uid 0 / any channel) or a pattern with `*`. */
+export function isWildcard(pattern: string): boolean {
+  return pattern === '' || pattern.includes('*')
+}
+
+/** Whether a pattern matches every value: `''`, `'*'` (or only `*`s). */
+export function matchesEverything(pattern: string): boolean {
+  return /^\**$/.test(pattern)
+}

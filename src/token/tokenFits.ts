@@ -1,6 +1,6 @@
 import type { SessionErrorCode } from '../errors'
 import type { TokenClaims, TokenRole } from './TokenClaims'
-import { matchesPattern } from './matchesPattern'
+import { matchesEverything, matchesPattern } from './matchesPattern'
 import { uidToString } from './validate'
 
 /** What a token is to be used for. `channel: '*'` means "any channel" (a wildcard token). */
@@ -17,8 +17,6 @@ export interface TokenMisfit {
   message: string
 }
 
-const isWildcardChannel = (channel: string): boolean => channel === '' || channel === '*'
-
 /**
  * Checks that a token's app id, channel, uid and privileges allow `use`, before anything is
  * sent to Agora: a mismatch here is the top cause of "invalid token" reports. Returns `null`
@@ -31,7 +29,7 @@ export function tokenMisfit(claims: TokenClaims, use: TokenUse): TokenMisfit | n
   }
   const rtc = claims.rtc
   if (rtc === undefined) return mismatch('the token has no RTC service (is it an RTM or Chat token?)')
-  const channelOk = use.channel === '*' ? isWildcardChannel(rtc.channel) : matchesPattern(rtc.channel, use.channel)
+  const channelOk = use.channel === '*' ? matchesEverything(rtc.channel) : matchesPattern(rtc.channel, use.channel)
   if (!channelOk) {
     return mismatch(`the token is for channel "${rtc.channel}", not "${use.channel}"`)
   }

@@ -117,6 +117,28 @@ describe('createTokenStore', () => {
       expect(t.source.requests).toHaveLength(3)
     })
 
+    it('with exactRole, does not serve a publisher token for subscriber use (least privilege)', async () => {
+      const t = setup()
+      store = t.store
+      await t.store.get({ channel: 'stage', uid: 7, role: 'publisher' })
+      const token = await t.store.get({ channel: 'stage', uid: 7, role: 'subscriber' }, { exactRole: true })
+      expect(t.source.requests).toHaveLength(2)
+      expect(token.claims.rtc?.privileges.publishAudio).toBeUndefined()
+    })
+
+    it('with wildcards off, serves no wildcard-channel or pattern token', async () => {
+      const t = setup()
+      store = t.store
+      await t.store.get(WILDCARD)
+      t.store.wildcards = false
+      await t.store.get({ channel: 'room1', uid: 42, role: 'subscriber' })
+      await t.store.get({ channel: 'room1', uid: 42, role: 'subscriber' })
+      expect(t.source.requests.map((r) => r.channel)).toEqual(['*', 'room1'])
+      t.store.wildcards = true
+      await t.store.get({ channel: 'room2', uid: 42, role: 'subscriber' })
+      expect(t.source.requests).toHaveLength(2)
+    })
+
     it('matches channel patterns: 1*a*2 serves 1abc2, not 1abc3', async () => {
       const t = setup()
       store = t.store
@@ -336,6 +358,20 @@ describe('createTokenStore', () => {
     t.store.renewNow(WILDCARD)
     await advance(1_000)
     expect(t.source.requests).toHaveLength(2)
+    expect(tokens).toHaveLength(2)
+  })
+
+  it('renewNow with force renews even a brand-new token', async () => {
+    const t = setup()
+    store = t.store
+    const tokens: IssuedToken[] = []
+    t.store.watch(WILDCARD).subscribe((x) => tokens.push(x))
+    await flushIO()
+    t.store.renewNow(WILDCARD)
+    await flushIO()
+    expect(tokens).toHaveLength(1)
+    t.store.renewNow(WILDCARD, { force: true })
+    await flushIO()
     expect(tokens).toHaveLength(2)
   })
 

@@ -434,6 +434,17 @@ describe('httpTokenSource', () => {
       expect(error.cause).toBeInstanceOf(SyntaxError)
     })
 
+    it('200 with a token inside a non-JSON body: the token stays out of the message and the cause', async () => {
+      const token = await tokenFor()
+      handler = (_req, res) => sendText(res, 200, `token=${token}`)
+
+      const error = await failure(source()(publisher, signal()))
+
+      expect(error).toMatchObject({ code: 'TOKEN_FETCH_FAILED', status: 200, retryable: false })
+      expect(error.message).not.toContain(token.slice(0, 20))
+      expect(error.cause).toBeUndefined()
+    })
+
     it('200 with a bare token as text: not JSON, and the token stays out of the error', async () => {
       const token = await tokenFor()
       handler = (_req, res) => sendText(res, 200, token)
@@ -583,6 +594,15 @@ describe('httpTokenSource', () => {
   describe('options', () => {
     it.each([0, -1, Number.NaN, 2 ** 31])('refuses timeoutMs %s', (timeoutMs) => {
       expect(() => source({ timeoutMs })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }))
+    })
+
+    it('keeps a bad header value (a bearer, perhaps) out of the error', async () => {
+      const secret = 'Bearer s3cr3t\nvalue'
+      const error = await failure(source({ headers: { Authorization: secret } })(publisher, signal()))
+      expect(error).toMatchObject({ code: 'TOKEN_FETCH_FAILED', retryable: false })
+      expect(error.message).not.toContain('s3cr3t')
+      expect(JSON.stringify(error.cause ?? null)).not.toContain('s3cr3t')
+      expect(String(error.cause ?? '')).not.toContain('s3cr3t')
     })
 
     it('refuses an empty url and an unknown format', () => {
