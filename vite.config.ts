@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config'
 
 /**
  * Library build (`npm run build`) and unit tests (`npm test`).
- * The demo has its own config in demo/vite.config.ts.
+ * The demo has its own config in demo/vite.config.mjs.
  */
 export default defineConfig({
   build: {

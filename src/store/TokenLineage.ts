@@ -31,6 +31,8 @@ export class TokenLineage {
   #current: IssuedToken | undefined
   #nextAttemptAt = Infinity
   #failures = 0
+  /** Until when the server asked us to wait (`Retry-After`), local ms. */
+  #retryAfterUntil = 0
   #inFlight = false
   #expiredReported = false
   #stopped = false
@@ -53,7 +55,20 @@ export class TokenLineage {
     )
   }
 
-  /** Re-checks now: used on wake-ups (tab visible again, back online, focus). */
+  /**
+   * A wake-up (tab visible again, back online, focus): overdue work runs now, and a renewal
+   * waiting out a backoff after failures tries at once (the network may be back), unless the
+   * server asked for patience (`Retry-After`) that has not passed yet.
+   */
+  wake(): void {
+    const now = this.deps.scheduler.now()
+    if (this.#failures > 0 && Number.isFinite(this.#nextAttemptAt) && now >= this.#retryAfterUntil) {
+      this.#nextAttemptAt = Math.min(this.#nextAttemptAt, now)
+    }
+    this.check()
+  }
+
+  /** Re-checks now: runs overdue work, reports an expiry, and sets the timer. */
   check(): void {
     const current = this.#current
     if (this.#stopped || current === undefined) return
@@ -129,6 +144,7 @@ export class TokenLineage {
         const retryInMs = isRetryable(error) ? this.deps.retryDelayMs(this.#failures, error) : null
         const now = this.deps.scheduler.now()
         this.#nextAttemptAt = retryInMs === null ? Infinity : now + retryInMs
+        this.#retryAfterUntil = now + (isSessionError(error) ? (error.retryAfterMs ?? 0) : 0)
         this.deps.emit({
           type: 'renewal-failed',
           at: now,

@@ -223,7 +223,7 @@ export function createTokenStore(options: TokenStoreOptions): TokenStore {
     })
 
   const wakeSubscription = (options.wake$ ?? defaultWake$()).subscribe(() => {
-    for (const lineage of lineages.values()) lineage.check()
+    for (const lineage of lineages.values()) lineage.wake()
   })
 
   return {

@@ -44,6 +44,8 @@ const MAX_TIMEOUT_MS = 2_147_483_647
  *
  * Resolves `{ token, serverTime }`, `serverTime` being the response's `Date` header (ms epoch;
  * left off when absent or unreadable) so the store can correct for the local clock's skew.
+ * The header counts whole seconds, so `serverTime` is the last millisecond of that second:
+ * a deadline carried with it is never later than the real one.
  *
  * Rejects with `SessionError('TOKEN_FETCH_FAILED')` carrying `status`, `retryable`,
  * `retryAfterMs` and `serverMessage` where known, and the ky/fetch/decode error as `cause`:
@@ -174,7 +176,7 @@ export function httpTokenSource(options: HttpTokenSourceOptions): TokenSource {
 
     const serverTime = Date.parse(response.headers.get('date') ?? '')
     const result: TokenResponse = { token }
-    if (!Number.isNaN(serverTime)) result.serverTime = serverTime
+    if (!Number.isNaN(serverTime)) result.serverTime = serverTime + 999
     return result
   }
 }

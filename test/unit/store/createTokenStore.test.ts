@@ -330,6 +330,30 @@ describe('createTokenStore', () => {
     expect(source.requests).toHaveLength(2)
   })
 
+  it('a wake-up cuts a backoff short (the network is back), but not a Retry-After', async () => {
+    const t = setup()
+    store = t.store
+    const tokens: IssuedToken[] = []
+    t.store.watch(WILDCARD).subscribe((x) => tokens.push(x))
+    await flushIO()
+    t.source.setDown(true)
+    await advance(tokens[0]!.renewAt - Date.now() + 60_000, 1_000)
+    const failed = t.source.requests.length
+    t.source.setDown(false)
+    t.wake$.next()
+    await flushIO()
+    expect(t.source.requests).toHaveLength(failed + 1)
+    expect(tokens).toHaveLength(2)
+
+    t.source.setFault({ status: 503, retryAfterMs: 60_000 })
+    await advance(tokens[1]!.renewAt - Date.now() + 1_000, 60_000)
+    const refused = t.source.requests.length
+    t.source.setFault(null)
+    t.wake$.next()
+    await flushIO()
+    expect(t.source.requests).toHaveLength(refused)
+  })
+
   it('keeps one timer per watched token', async () => {
     const t = setup()
     store = t.store

@@ -1,0 +1,358 @@
+// @vitest-environment node
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { decodeToken } from '../../src/index'
+import { mintToken, verifyToken } from '../../src/testing/index'
+import { APP_CERTIFICATE, APP_ID, OTHER_APP_ID } from '../support/fixtures'
+import { runToExit, startStandalone, type StandaloneServer } from './support/standaloneServer'
+
+const ALLOWED = 'http://allowed.test:3000'
+/** Everything any answer said, headers included: the certificate must be in none of it. */
+const seen: string[] = []
+
+interface Answer {
+  status: number
+  headers: Headers
+  json: Record<string, unknown>
+}
+
+async function call(base: string, path: string, init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<Answer> {
+  const response = await fetch(`${base}${path}`, {
+    method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
+    headers: { 'content-type': 'application/json', ...init.headers },
+    ...(init.body === undefined ? {} : { body: typeof init.body === 'string' ? init.body : JSON.stringify(init.body) }),
+  })
+  const text = await response.text()
+  seen.push(text, JSON.stringify([...response.headers]))
+  return { status: response.status, headers: response.headers, json: text === '' ? {} : (JSON.parse(text) as Record<string, unknown>) }
+}
+
+const generate = (overrides: Record<string, unknown> = {}) => ({
+  channelName: 'lobby',
+  uid: '42',
+  tokenExpireTs: 3600,
+  privilegeExpireTs: 3600,
+  serviceRtc: { enable: true, role: 1 },
+  ...overrides,
+})
+
+const tokenOf = (answer: Answer): string => {
+  const data = answer.json['data'] as { token?: unknown } | undefined
+  const token = data?.token ?? answer.json['token']
+  if (typeof token !== 'string') throw new Error(`no token in ${JSON.stringify(answer.json)}`)
+  return token
+}
+
+describe('token server (node demo/server/main.mjs --demo)', () => {
+  let server: StandaloneServer
+  let base = ''
+
+  beforeAll(async () => {
+    server = await startStandalone({ AGORA_APP_ID: APP_ID, AGORA_APP_CERTIFICATE: APP_CERTIFICATE, CORS_ORIGINS: ALLOWED }, ['--demo'])
+    base = server.url
+  }, 20_000)
+
+  afterEach(async () => {
+    await call(base, '/demo/settings', { body: { fault: 'none', tokenLifetimeSec: 120 } })
+  })
+
+  afterAll(async () => {
+    await server.close()
+    // The certificate was in no answer and in no log line.
+    expect(seen.length).toBeGreaterThan(50)
+    expect(seen.filter((text) => text.toLowerCase().includes(APP_CERTIFICATE))).toEqual([])
+    expect(server.output()).not.toContain(APP_CERTIFICATE)
+  })
+
+  it('prints its URL on 127.0.0.1 and where its credentials come from', () => {
+    expect(base).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
+    expect(server.output()).toContain('Real credentials: app id 0123…cdef')
+    expect(server.output()).toContain(`Cross-origin callers allowed: ${ALLOWED}`)
+  })
+
+  describe('POST /token/generate (Agora token service image)', () => {
+    it('issues a publisher token for a channel and uid, signed with the certificate, capped at the demo lifetime', async () => {
+      const answer = await call(base, '/token/generate', { body: generate() })
+      expect(answer.status).toBe(200)
+      expect(answer.json).toEqual({ code: 0, data: { token: expect.stringMatching(/^007/) } })
+      const claims = await verifyToken(tokenOf(answer), APP_CERTIFICATE)
+      expect(claims.appId).toBe(APP_ID)
+      expect(claims.rtc).toMatchObject({ channel: 'lobby', uid: '42' })
+      expect(Object.keys(claims.rtc?.privileges ?? {}).sort()).toEqual(['joinChannel', 'publishAudio', 'publishData', 'publishVideo'])
+      // The demo's default lifetime setting (120 s) caps the 3600 s asked for.
+      expect(claims.expiresAt - claims.issuedAt).toBe(120)
+      expect(claims.rtc?.privileges.joinChannel).toBe(claims.issuedAt + 120)
+    })
+
+    it('sends Date and exposes Date and Retry-After to cross-origin pages; never caches tokens', async () => {
+      const answer = await call(base, '/token/generate', { body: generate() })
+      expect(Math.abs(Date.parse(answer.headers.get('date') ?? '') - Date.now())).toBeLessThan(5_000)
+      expect(answer.headers.get('access-control-expose-headers')).toBe('Date, Retry-After')
+      expect(answer.headers.get('cache-control')).toBe('no-store')
+      expect(answer.headers.get('content-type')).toMatch(/^application\/json/)
+    })
+
+    it.each([
+      ['channel *', { channelName: '*' }, '*', '42'],
+      ["channel ''", { channelName: '' }, '', '42'],
+      ['a channel pattern', { channelName: 'room-*' }, 'room-*', '42'],
+      ['uid "0" (any user)', { uid: '0' }, 'lobby', ''],
+      ['uid "*" (any user)', { uid: '*' }, 'lobby', '*'],
+    ])('issues a wildcard subscriber token: %s', async (_name, overrides, channel, uid) => {
+      const answer = await call(base, '/token/generate', { body: generate({ ...overrides, serviceRtc: { enable: true, role: 2 } }) })
+      expect(answer.status).toBe(200)
+      const claims = await verifyToken(tokenOf(answer), APP_CERTIFICATE)
+      expect(claims.rtc).toMatchObject({ channel, uid })
+      expect(Object.keys(claims.rtc?.privileges ?? {})).toEqual(['joinChannel'])
+    })
+
+    it('takes user accounts and the full 64-byte channel name', async () => {
+      const channel = 'c'.repeat(64)
+      const answer = await call(base, '/token/generate', { body: generate({ channelName: channel, uid: 'alice@example' }) })
+      expect(answer.status).toBe(200)
+      expect((await decodeToken(tokenOf(answer))).rtc).toMatchObject({ channel, uid: 'alice@example' })
+    })
+
+    it.each([
+      ['a channel over 64 bytes', { channelName: 'c'.repeat(65) }, /65 bytes/],
+      ['a character Agora does not allow', { channelName: 'a/b' }, /"\/"/],
+      ['a channel that is not a string', { channelName: 7 }, /channelName must be a string/],
+      ['a numeric uid (it is a string here)', { uid: 42 }, /uid must be a string/],
+      ['an empty uid', { uid: '' }, /uid must not be empty/],
+      ['an account over 255 bytes', { uid: 'u'.repeat(256) }, /256 bytes/],
+      ['expiry 0', { tokenExpireTs: 0 }, /tokenExpireTs must be a whole number of seconds from 1 to 86400/],
+      ['expiry over 24 h', { tokenExpireTs: 86_401 }, /tokenExpireTs/],
+      ['a fractional expiry', { privilegeExpireTs: 1.5 }, /privilegeExpireTs/],
+      ['expiry as a string', { tokenExpireTs: '60' }, /tokenExpireTs/],
+      ['role 3', { serviceRtc: { enable: true, role: 3 } }, /serviceRtc.role must be 1 \(publisher\) or 2 \(subscriber\)/],
+      ['role as a string', { serviceRtc: { enable: true, role: '1' } }, /serviceRtc.role/],
+      ['no serviceRtc', { serviceRtc: undefined }, /serviceRtc must be \{enable: true/],
+      ['serviceRtc disabled', { serviceRtc: { enable: false, role: 1 } }, /RTC tokens only/],
+      ['a wildcard channel for a publisher', { channelName: '*' }, /role 2 \(subscriber\) only/],
+      ["channel '' for a publisher", { channelName: '' }, /role 2 \(subscriber\) only/],
+      ['a channel pattern for a publisher', { channelName: 'room-*' }, /role 2 \(subscriber\) only/],
+      ['uid "0" for a publisher', { uid: '0' }, /role 2 \(subscriber\) only/],
+      ['uid "*" for a publisher', { uid: '*' }, /role 2 \(subscriber\) only/],
+      ['channel * with uid 0', { channelName: '*', uid: '0', serviceRtc: { enable: true, role: 2 } }, /not supported by Agora/],
+    ])('refuses %s with 400 {code, message}', async (_name, overrides, message) => {
+      const answer = await call(base, '/token/generate', { body: generate(overrides) })
+      expect(answer.status).toBe(400)
+      expect(answer.json).toEqual({ code: 400, message: expect.stringMatching(message) })
+    })
+
+    it.each([
+      ['a body that is not JSON', '{channelName:', 400, /not JSON/],
+      ['an empty body', '', 400, /empty/],
+      ['an array', '[]', 400, /JSON object/],
+    ])('refuses %s', async (_name, body, status, message) => {
+      const answer = await call(base, '/token/generate', { method: 'POST', body })
+      expect(answer.status).toBe(status)
+      expect(answer.json).toEqual({ code: status, message: expect.stringMatching(message) })
+    })
+
+    it('answers 405 to GET', async () => {
+      const answer = await call(base, '/token/generate')
+      expect(answer.status).toBe(405)
+      expect(answer.headers.get('allow')).toBe('POST, OPTIONS')
+    })
+  })
+
+  describe('POST /fetch_rtc_token (the Go sample)', () => {
+    it('issues {token} for a numeric uid, publisher or subscriber', async () => {
+      const publisher = await call(base, '/fetch_rtc_token', { body: { uid: 42, ChannelName: 'lobby', role: 1 } })
+      expect(publisher.status).toBe(200)
+      expect(Object.keys(publisher.json)).toEqual(['token'])
+      const claims = await verifyToken(tokenOf(publisher), APP_CERTIFICATE)
+      expect(claims.rtc).toMatchObject({ channel: 'lobby', uid: '42' })
+      expect(claims.rtc?.privileges.publishVideo).toBeDefined()
+
+      const subscriber = await call(base, '/fetch_rtc_token', { body: { uid: 42, ChannelName: '*', role: 2 } })
+      const wildcard = await verifyToken(tokenOf(subscriber), APP_CERTIFICATE)
+      expect(wildcard.rtc).toMatchObject({ channel: '*', uid: '42' })
+      expect(wildcard.rtc?.privileges.publishVideo).toBeUndefined()
+    })
+
+    it('takes a user account as a string, and uid 0 as the wildcard user', async () => {
+      const account = await call(base, '/fetch_rtc_token', { body: { uid: 'alice', ChannelName: 'lobby', role: 1 } })
+      expect((await decodeToken(tokenOf(account))).rtc?.uid).toBe('alice')
+      const anyone = await call(base, '/fetch_rtc_token', { body: { uid: 0, ChannelName: 'lobby', role: 2 } })
+      expect((await decodeToken(tokenOf(anyone))).rtc?.uid).toBe('')
+    })
+
+    it.each([
+      ['uid 2^32', { uid: 2 ** 32 }, /uid must be an integer from 0 to 4294967295/],
+      ['uid -1', { uid: -1 }, /uid must be an integer/],
+      ['a fractional uid', { uid: 1.5 }, /uid must be an integer/],
+      ['no uid', { uid: undefined }, /uid must be a number/],
+      ['no channel', { ChannelName: undefined }, /ChannelName must be a string/],
+      ['role 0', { role: 0 }, /role must be 1 \(publisher\) or 2 \(subscriber\)/],
+      ['a wildcard publisher token', { ChannelName: '*' }, /role 2 \(subscriber\) only/],
+      ['uid 0 for a publisher', { uid: 0 }, /role 2 \(subscriber\) only/],
+    ])('refuses %s with 400', async (_name, overrides, message) => {
+      const answer = await call(base, '/fetch_rtc_token', { body: { uid: 42, ChannelName: 'lobby', role: 1, ...overrides } })
+      expect(answer.status).toBe(400)
+      expect(answer.json).toEqual({ code: 400, message: expect.stringMatching(message) })
+    })
+  })
+
+  describe('POST /edge/verify', () => {
+    it('answers 200 for a token it signed', async () => {
+      const token = tokenOf(await call(base, '/token/generate', { body: generate() }))
+      const answer = await call(base, '/edge/verify', { body: { token } })
+      expect(answer.status).toBe(200)
+      expect(answer.json).toEqual({ code: 0, message: 'signature verified' })
+    })
+
+    it('answers 401 for a token signed with another certificate, or for another app id', async () => {
+      const forged = await mintToken({ appId: APP_ID, appCertificate: 'ffffffffffffffffffffffffffffffff', channel: 'lobby', uid: 42, expireSec: 600 })
+      expect(await call(base, '/edge/verify', { body: { token: forged } })).toMatchObject({ status: 401, json: { code: 401, message: expect.stringMatching(/signature/) } })
+      const otherApp = await mintToken({ appId: OTHER_APP_ID, appCertificate: APP_CERTIFICATE, channel: 'lobby', uid: 42, expireSec: 600 })
+      expect(await call(base, '/edge/verify', { body: { token: otherApp } })).toMatchObject({ status: 401, json: { message: expect.stringMatching(/another app id/) } })
+    })
+
+    it('answers 400 for something that is not a token', async () => {
+      expect((await call(base, '/edge/verify', { body: { token: 'abc' } })).status).toBe(400)
+      expect((await call(base, '/edge/verify', { body: { token: '007AAAA' } })).status).toBe(400)
+      expect((await call(base, '/edge/verify', { body: {} })).json).toEqual({ code: 400, message: 'the body must be {token: string}' })
+    })
+  })
+
+  describe('CORS', () => {
+    it('lets an allowed origin in and says so', async () => {
+      const answer = await call(base, '/token/generate', { body: generate(), headers: { origin: ALLOWED } })
+      expect(answer.status).toBe(200)
+      expect(answer.headers.get('access-control-allow-origin')).toBe(ALLOWED)
+      expect(answer.headers.get('vary')).toBe('Origin')
+    })
+
+    it('answers the preflight of an allowed origin', async () => {
+      const response = await fetch(`${base}/token/generate`, {
+        method: 'OPTIONS',
+        headers: { origin: ALLOWED, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+      })
+      expect(response.status).toBe(204)
+      expect(response.headers.get('access-control-allow-origin')).toBe(ALLOWED)
+      expect(response.headers.get('access-control-allow-methods')).toContain('POST')
+      expect(response.headers.get('access-control-allow-headers')).toContain('content-type')
+    })
+
+    it('refuses another origin with 403, preflight included', async () => {
+      const answer = await call(base, '/token/generate', { body: generate(), headers: { origin: 'http://evil.test' } })
+      expect(answer.status).toBe(403)
+      expect(answer.json).toEqual({ code: 403, message: expect.stringMatching(/origin http:\/\/evil.test is not allowed: add it to CORS_ORIGINS/) })
+      expect(answer.headers.get('access-control-allow-origin')).toBeNull()
+      const preflight = await fetch(`${base}/token/generate`, { method: 'OPTIONS', headers: { origin: 'http://evil.test' } })
+      expect(preflight.status).toBe(403)
+      expect(preflight.headers.get('access-control-allow-origin')).toBeNull()
+    })
+
+    it('serves its own origin and callers without an Origin (servers, curl)', async () => {
+      expect((await call(base, '/token/generate', { body: generate(), headers: { origin: base } })).status).toBe(200)
+      expect((await call(base, '/token/generate', { body: generate() })).status).toBe(200)
+    })
+
+    it('refuses a Host that is not local (DNS rebinding)', async () => {
+      const { request } = await import('node:http')
+      const status = await new Promise<number | undefined>((resolve, reject) => {
+        const req = request(`${base}/demo/config`, { headers: { host: 'evil.test' } }, (res) => {
+          res.resume()
+          resolve(res.statusCode)
+        })
+        req.on('error', reject)
+        req.end()
+      })
+      expect(status).toBe(403)
+    })
+  })
+
+  describe('demo settings and faults', () => {
+    it('reports {appId, simulated} and the settings', async () => {
+      expect((await call(base, '/demo/config')).json).toEqual({ appId: APP_ID, simulated: false })
+      expect((await call(base, '/demo/settings')).json).toEqual({ tokenLifetimeSec: 120, fault: 'none' })
+    })
+
+    it('issues min(requested, setting) seconds', async () => {
+      expect((await call(base, '/demo/settings', { body: { tokenLifetimeSec: 60 } })).json).toEqual({ tokenLifetimeSec: 60, fault: 'none' })
+      const capped = await decodeToken(tokenOf(await call(base, '/token/generate', { body: generate() })))
+      expect(capped.expiresAt - capped.issuedAt).toBe(60)
+      const shorter = await decodeToken(tokenOf(await call(base, '/token/generate', { body: generate({ tokenExpireTs: 30, privilegeExpireTs: 30 }) })))
+      expect(shorter.expiresAt - shorter.issuedAt).toBe(30)
+      const goSample = await decodeToken(tokenOf(await call(base, '/fetch_rtc_token', { body: { uid: 1, ChannelName: 'x', role: 1 } })))
+      expect(goSample.expiresAt - goSample.issuedAt).toBe(60)
+    })
+
+    it.each([
+      [{ tokenLifetimeSec: 59 }, /from 60 to 600/],
+      [{ tokenLifetimeSec: 601 }, /from 60 to 600/],
+      [{ tokenLifetimeSec: '120' }, /from 60 to 600/],
+      [{ fault: 'fire' }, /fault must be one of none, down, slow, 500, 429/],
+      [{ colour: 'red' }, /unknown setting "colour"/],
+      [[], /JSON object/],
+    ])('refuses settings %j with 400', async (body, message) => {
+      const answer = await call(base, '/demo/settings', { body })
+      expect(answer).toMatchObject({ status: 400, json: { code: 400, message: expect.stringMatching(message) } })
+      expect((await call(base, '/demo/settings')).json).toEqual({ tokenLifetimeSec: 120, fault: 'none' })
+    })
+
+    it('down: closes the connection without an answer', async () => {
+      await call(base, '/demo/settings', { body: { fault: 'down' } })
+      await expect(fetch(`${base}/token/generate`, { method: 'POST', body: JSON.stringify(generate()) })).rejects.toThrow(TypeError)
+      await expect(fetch(`${base}/fetch_rtc_token`, { method: 'POST', body: '{}' })).rejects.toThrow(TypeError)
+      // The demo's own endpoints and the edge keep working.
+      expect((await call(base, '/demo/config')).status).toBe(200)
+    })
+
+    it('slow: answers after 3 s', async () => {
+      await call(base, '/demo/settings', { body: { fault: 'slow' } })
+      const started = Date.now()
+      expect((await call(base, '/token/generate', { body: generate() })).status).toBe(200)
+      expect(Date.now() - started).toBeGreaterThanOrEqual(2_900)
+    }, 10_000)
+
+    it('500: answers 500 {code, message}', async () => {
+      await call(base, '/demo/settings', { body: { fault: '500' } })
+      expect(await call(base, '/token/generate', { body: generate() })).toMatchObject({ status: 500, json: { code: 500, message: expect.stringMatching(/simulated failure/) } })
+    })
+
+    it('429: answers 429 with Retry-After: 20', async () => {
+      await call(base, '/demo/settings', { body: { fault: '429' } })
+      const answer = await call(base, '/fetch_rtc_token', { body: { uid: 1, ChannelName: 'x', role: 1 } })
+      expect(answer).toMatchObject({ status: 429, json: { code: 429 } })
+      expect(answer.headers.get('retry-after')).toBe('20')
+    })
+  })
+})
+
+describe('token server without credentials or --demo', () => {
+  it('makes up a throwaway app id, says it runs simulated, and serves tokens only', async () => {
+    const server = await startStandalone({})
+    try {
+      expect(server.output()).toContain('Simulated mode: AGORA_APP_ID and AGORA_APP_CERTIFICATE are not set')
+      // The demo page's own origin is allowed by default.
+      expect(server.output()).toContain('Cross-origin callers allowed: http://127.0.0.1:5173, http://localhost:5173')
+      const answer = await call(server.url, '/token/generate', { body: generate({ tokenExpireTs: 3600 }) })
+      const claims = await decodeToken(tokenOf(answer))
+      expect(claims.appId).toMatch(/^[0-9a-f]{32}$/)
+      // No demo cap without --demo.
+      expect(claims.expiresAt - claims.issuedAt).toBe(3600)
+      for (const path of ['/demo/config', '/demo/settings', '/edge/verify']) {
+        expect((await call(server.url, path)).status).toBe(404)
+      }
+      expect((await call(server.url, '/token/generate', { body: generate(), headers: { origin: 'http://127.0.0.1:5173' } })).status).toBe(200)
+    } finally {
+      await server.close()
+    }
+  })
+
+  it.each([
+    [{ AGORA_APP_ID: APP_ID }, /AGORA_APP_CERTIFICATE is not set but AGORA_APP_ID is/],
+    [{ AGORA_APP_CERTIFICATE: APP_CERTIFICATE }, /AGORA_APP_ID is not set but AGORA_APP_CERTIFICATE is/],
+    [{ AGORA_APP_ID: APP_ID, AGORA_APP_CERTIFICATE: 'not-hex-secret' }, /AGORA_APP_CERTIFICATE must be 32 hex digits/],
+    [{ CORS_ORIGINS: 'not a url' }, /CORS_ORIGINS: "not a url" is not an origin/],
+  ])('refuses to start with %j, and never prints the certificate', async (env, message) => {
+    const { code, output } = await runToExit(env)
+    expect(code).toBe(2)
+    expect(output).toMatch(message)
+    expect(output).not.toContain('not-hex-secret')
+    expect(output).not.toContain(APP_CERTIFICATE)
+  })
+})
