@@ -1,8 +1,6 @@
 import { Observable, Subject, asyncScheduler, type SchedulerLike } from 'rxjs'
 import { SessionError } from '../errors'
 import type { StoreEvent } from '../events'
-import { matchesEverything } from '../token/matchesPattern'
-import { uidToString, validateChannelPattern, validateUid } from '../token/validate'
 import { defaultWake$ } from './defaultWake'
 import { fetchFromSource } from './fetchFromSource'
 import type { IssuedToken } from './IssuedToken'
@@ -12,6 +10,7 @@ import { describeRequest, requestKey } from './requestKey'
 import { DEFAULT_RETRY_POLICY, retryDelayMs, type RetryPolicy } from './retryDelay'
 import { TokenCache } from './TokenCache'
 import { TokenLineage } from './TokenLineage'
+import { validateRequest } from './validateRequest'
 import type { TokenRequest, TokenSource } from './TokenSource'
 
 /** Options of {@link createTokenStore}. */
@@ -136,24 +135,9 @@ export function createTokenStore(options: TokenStoreOptions): TokenStore {
     return promise
   }
 
-  const validate = (request: TokenRequest): void => {
-    validateChannelPattern(request.channel)
-    validateUid(request.uid)
-    if (matchesEverything(request.channel) && uidToString(request.uid) === '') {
-      throw new SessionError(
-        'INVALID_ARGUMENT',
-        "a wildcard-channel token ('*') cannot have uid 0 (wildcard user): Agora does not support the combination; use a specific uid",
-      )
-    }
-    const expire = request.expireSec
-    if (expire !== undefined && !(Number.isInteger(expire) && expire >= 1 && expire <= 86_400)) {
-      throw new SessionError('INVALID_ARGUMENT', `expireSec must be a whole number of seconds from 1 to 86400 (24 h), got ${expire}`)
-    }
-  }
-
   const get = async (request: TokenRequest, use: TokenUseOptions = {}): Promise<IssuedToken> => {
     if (disposed) throw disposedError()
-    validate(request)
+    validateRequest(request)
     const cached = cache.find(request, scheduler.now(), use.exactRole === true)
     return cached !== undefined ? received(cached, request, 'cache') : fetchNetwork(request)
   }
@@ -183,7 +167,7 @@ export function createTokenStore(options: TokenStoreOptions): TokenStore {
         return undefined
       }
       try {
-        validate(request)
+        validateRequest(request)
       } catch (error) {
         subscriber.error(error)
         return undefined
