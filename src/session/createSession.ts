@@ -1,7 +1,7 @@
 import { asyncScheduler } from 'rxjs'
 import { SessionError } from '../errors'
 import { createTokenStore, type TokenStore } from '../store/createTokenStore'
-import { validateChannelName, validateUid } from '../token/validate'
+import { uidToString, validateChannelName, validateUid } from '../token/validate'
 import { joinOrSwitch, leaveChannel } from './channelMoves'
 import { checkSdk } from './checkSdk'
 import { CommandQueue, type CommandKind } from './CommandQueue'
@@ -46,7 +46,8 @@ export function createSession(options: SessionOptions): Session {
   const joinTimeoutMs = options.joinTimeoutMs ?? 15_000
   if (!(joinTimeoutMs > 0)) throw new SessionError('INVALID_ARGUMENT', `joinTimeoutMs must be a positive number of ms, got ${joinTimeoutMs}`)
   const audienceTokens = options.audienceTokens ?? 'wildcard'
-  if (audienceTokens === 'wildcard') options.sdk?.setParameter?.('USE_NEW_TOKEN', true)
+  // Wildcard tokens need the SDK's new token handling; a uid-0 session never uses them.
+  if (audienceTokens === 'wildcard' && uidToString(options.uid) !== '') options.sdk?.setParameter?.('USE_NEW_TOKEN', true)
 
   const scheduler = options.scheduler ?? asyncScheduler
   const { client } = options

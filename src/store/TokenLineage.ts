@@ -13,7 +13,7 @@ export interface LineageDeps {
   policy: RenewalPolicy
   /** A token newer than `current` for the request: from the cache or the network. */
   fetchFresh(request: TokenRequest, current: IssuedToken, exactRole: boolean): Promise<IssuedToken>
-  retryDelayMs(attempt: number, error: unknown): number
+  retryDelayMs(attempt: number, error: unknown, timeLeftMs: number): number
   emit(event: StoreEvent): void
 }
 
@@ -84,7 +84,8 @@ export class TokenLineage {
   /**
    * Renews now (the SDK said the token will expire), unless a renewal is already running, or
    * (without `force`) the current token is younger than the minimum renewal interval and not
-   * expired. Also retries at once after a permanent failure.
+   * expired. Also retries at once after a permanent failure. A server's `Retry-After` is
+   * honoured: the attempt waits for it, unless `force` (Agora refused the token as expired).
    */
   renewNow(force = false): void {
     const current = this.#current
@@ -92,7 +93,7 @@ export class TokenLineage {
     const now = this.deps.scheduler.now()
     const young = now - current.receivedAt < minRenewIntervalMs(current.expiresAt - current.receivedAt, this.deps.policy)
     if (!force && young && now < current.expiresAt) return
-    this.#nextAttemptAt = now
+    this.#nextAttemptAt = force ? now : Math.max(now, this.#retryAfterUntil)
     this.check()
   }
 
@@ -141,8 +142,8 @@ export class TokenLineage {
         this.#inFlight = false
         if (this.#stopped) return
         this.#failures += 1
-        const retryInMs = isRetryable(error) ? this.deps.retryDelayMs(this.#failures, error) : null
         const now = this.deps.scheduler.now()
+        const retryInMs = isRetryable(error) ? this.deps.retryDelayMs(this.#failures, error, current.expiresAt - now) : null
         this.#nextAttemptAt = retryInMs === null ? Infinity : now + retryInMs
         this.#retryAfterUntil = now + (isSessionError(error) ? (error.retryAfterMs ?? 0) : 0)
         this.deps.emit({

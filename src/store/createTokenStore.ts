@@ -156,7 +156,7 @@ export function createTokenStore(options: TokenStoreOptions): TokenStore {
     scheduler,
     policy,
     fetchFresh,
-    retryDelayMs: (attempt: number, error: unknown) => retryDelayMs(attempt, error, retryPolicy, random),
+    retryDelayMs: (attempt: number, error: unknown, timeLeftMs: number) => retryDelayMs(attempt, error, retryPolicy, random, timeLeftMs),
     emit,
   }
 

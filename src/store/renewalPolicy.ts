@@ -2,8 +2,9 @@
  * When to renew a token: a pure strategy, so a benchmark can apply it to 100,000 tokens.
  *
  * - `lead`: renew this long before the deadline: `leadFraction` of the lifetime, at least
- *   `minLeadMs` (background tabs run timers at most once a minute, so anything under 60 s can
- *   be missed), at most half the lifetime (short tokens).
+ *   `minLeadMs`, at most half the lifetime (short tokens). The 150 s floor covers a background
+ *   tab's timer firing up to 60 s late (Chrome runs them once a minute) and a token server
+ *   that is down for two minutes right when the renewal is due.
  * - Renewals of a token that replaced an earlier one renew at `deadline - lead - jitter`, with
  *   `jitter` up to `jitterFraction` of the lifetime: late, so few tokens are fetched.
  * - The first subscriber token of a scope renews anywhere in the last `firstRenewalSpread` of
@@ -26,7 +27,7 @@ export interface RenewalPolicy {
 
 /** The defaults: see {@link RenewalPolicy}. */
 export const DEFAULT_RENEWAL_POLICY: RenewalPolicy = {
-  minLeadMs: 60_000,
+  minLeadMs: 150_000,
   leadFraction: 0.02,
   jitterFraction: 0.01,
   firstRenewalSpread: 0.8,

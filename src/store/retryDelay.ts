@@ -25,9 +25,22 @@ export function isRetryable(error: unknown): boolean {
 /**
  * Delay before attempt `attempt + 1` after `attempt` failures (1-based), in ms: full jitter
  * (`random() * min(max, base * 2^(attempt-1))`), never less than the server's `Retry-After`.
+ * With `timeLeftMs` (until the token's deadline), the cap shrinks to a quarter of it (not under
+ * the base delay): attempts get denser as the deadline nears, so a token server that comes
+ * back just before it is caught in time.
  */
-export function retryDelayMs(attempt: number, error: unknown, policy: RetryPolicy, random: () => number): number {
-  const cap = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, attempt - 1))
+export function retryDelayMs(
+  attempt: number,
+  error: unknown,
+  policy: RetryPolicy,
+  random: () => number,
+  timeLeftMs = Infinity,
+): number {
+  const cap = Math.min(
+    policy.maxDelayMs,
+    policy.baseDelayMs * 2 ** Math.max(0, attempt - 1),
+    Math.max(policy.baseDelayMs, timeLeftMs / 4),
+  )
   const jittered = Math.round(cap * random())
   const retryAfterMs = isSessionError(error) ? (error.retryAfterMs ?? 0) : 0
   return Math.max(jittered, retryAfterMs)

@@ -36,13 +36,30 @@ export class InflateLimitError extends RangeError {
  * Decompresses a zlib ("deflate") stream, producing at most `maxBytes` bytes. Rejects (never
  * hangs) on corrupt or truncated input, and with {@link InflateLimitError} when the output would
  * exceed `maxBytes`, so a small crafted input cannot expand into megabytes (a zip bomb).
- * Bytes after the end of the zlib stream are ignored by Node 20 and rejected by browsers.
+ * Bytes after the end of the zlib stream are rejected everywhere: browsers do it themselves,
+ * Node 20 ignores them, so the input must end with the stream's own trailer (the Adler-32 of
+ * the output, big-endian).
  */
 export async function inflate(
   bytes: Uint8Array<ArrayBuffer>,
   maxBytes: number,
 ): Promise<Uint8Array<ArrayBuffer>> {
-  return collect(new DecompressionStream('deflate'), bytes, maxBytes)
+  const out = await collect(new DecompressionStream('deflate'), bytes, maxBytes)
+  const end = bytes.byteLength
+  const trailer = end < 4 ? -1 : ((bytes[end - 4]! << 24) | (bytes[end - 3]! << 16) | (bytes[end - 2]! << 8) | bytes[end - 1]!) >>> 0
+  if (trailer !== adler32(out)) throw new Error('bytes after the end of the zlib stream')
+  return out
+}
+
+/** The Adler-32 checksum zlib ends its streams with. */
+function adler32(bytes: Uint8Array): number {
+  let a = 1
+  let b = 0
+  for (const byte of bytes) {
+    a = (a + byte) % 65521
+    b = (b + a) % 65521
+  }
+  return ((b << 16) | a) >>> 0
 }
 
 async function collect(

@@ -53,14 +53,18 @@ describe('createSession', () => {
   })
 
   it("renews at once on the SDK's will-expire instead of waiting for the next retry", async () => {
-    const t = harness()
+    const edge = createLocalEdge({ appId: APP_ID, appCertificate: APP_CERTIFICATE })
+    const source = localTokenSource({ appId: APP_ID, appCertificate: APP_CERTIFICATE })
+    // Retries 10 minutes apart: the store's own next attempt would come after the deadline.
+    const store = createTokenStore({ source, appId: APP_ID, wake$: NEVER, random: () => 0.5, retry: { baseDelayMs: 20 * 60_000, maxDelayMs: 20 * 60_000 } })
+    const t = harness({ edge, store })
     await t.session.join('lobby')
     const joinedAt = Date.now()
-    // The token server asks for 20 minutes of patience: the store's next retry would come too late.
-    t.source.setFault({ status: 503, retryAfterMs: 20 * 60_000 })
+    source.setDown(true)
     await advance(HOUR - 31_000, 10_000)
-    t.source.setFault(null)
+    source.setDown(false)
     expect(t.ofType('sdk-will-expire')).toHaveLength(0)
+    expect(t.edgeLog('renew')).toHaveLength(0)
     await advance(2_000, 500)
     expect(t.ofType('sdk-will-expire')).toHaveLength(1)
     const renewed = t.edgeLog('renew')
@@ -68,6 +72,26 @@ describe('createSession', () => {
     expect(renewed[0]!.at - joinedAt).toBe(HOUR - 30_000)
     await advance(HOUR, 10_000)
     expect(t.edge.log.filter((r) => r.type === 'did-expire')).toHaveLength(0)
+    await t.session.dispose()
+    store.dispose()
+  })
+
+  it("honours the token server's Retry-After even at the SDK's will-expire", async () => {
+    const t = harness()
+    await t.session.join('lobby')
+    const joinedAt = Date.now()
+    t.source.setFault({ status: 429, retryAfterMs: 20 * 60_000 })
+    await advance(HOUR - 40_000, 10_000)
+    const asked = t.source.requests.length
+    t.source.setFault(null)
+    await advance(20_000, 1_000)
+    expect(t.ofType('sdk-will-expire')).toHaveLength(1)
+    expect(t.source.requests).toHaveLength(asked) // no request before the server said
+    const retryAfterEnds = t.ofType('renewal-failed').at(-1)!.at + 20 * 60_000
+    await advance(retryAfterEnds - Date.now() + 1_000, 10_000)
+    expect(t.source.requests.length).toBeGreaterThan(asked)
+    expect(t.session.state).toMatchObject({ status: 'joined', channel: 'lobby' })
+    expect(joinedAt).toBeLessThan(retryAfterEnds)
     await t.session.dispose()
   })
 
@@ -166,6 +190,10 @@ describe('createSession', () => {
     const session = createSession({ ...base, sdk: { VERSION: '4.24.8', setParameter } })
     expect(setParameter).toHaveBeenCalledWith('USE_NEW_TOKEN', true)
     void session.dispose()
+    setParameter.mockClear()
+    void createSession({ ...base, uid: 0, sdk: { VERSION: '4.24.8', setParameter } }).dispose()
+    void createSession({ ...base, audienceTokens: 'channel', sdk: { VERSION: '4.24.8', setParameter } }).dispose()
+    expect(setParameter).not.toHaveBeenCalled()
   })
 
   describe('dispose()', () => {

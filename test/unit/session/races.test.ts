@@ -47,6 +47,17 @@ describe('session races and recoveries', () => {
     await t.session.dispose()
   })
 
+  it('rejoins after a TOKEN_EXPIRE disconnect that came without did-expire', async () => {
+    const t = harness()
+    await t.session.join('a')
+    t.edge.dropClient(t.client.id, 'TOKEN_EXPIRE')
+    await advance(5_000, 100)
+    expect(t.ofType('reconnecting')[0]).toMatchObject({ reason: 'token-expired' })
+    expect(t.session.state).toMatchObject({ status: 'joined', channel: 'a' })
+    expect(t.edge.channelsOf(t.client.id)).toEqual(['a'])
+    await t.session.dispose()
+  })
+
   it('rejoins after a network disconnect', async () => {
     const t = harness()
     await t.session.join('a')

@@ -152,7 +152,9 @@ describe('upgradeToHost', () => {
     await h.session.join('stage', { role: 'host' })
     await advance(3 * HOUR, 10_000)
     expect(t.edge.log.filter((r) => r.type === 'did-expire')).toHaveLength(0)
+    const joinedAt = t.edge.log.find((r) => r.type === 'join' && r.ok)!.at
     const renewTimes = t.edge.log.filter((r) => r.type === 'renew' && r.ok).map((r) => r.at)
+    expect(renewTimes[0]! - joinedAt).toBeLessThan(20 * 60_000) // before the publish privileges die
     expect(renewTimes.length).toBeGreaterThanOrEqual(9) // every < 20 minutes, not every hour
     expect(h.session.state).toMatchObject({ status: 'joined', role: 'host' })
     await h.session.dispose()
@@ -174,6 +176,14 @@ describe('downgradeToAudience', () => {
     const order = t.client.calls.map((c) => c.method).slice(-3)
     expect(order).toEqual(['unpublish', 'setClientRole', 'renewToken'])
     expect(t.client.calls.at(-1)!.args[0]).toBe(wildcardToken)
+    // ... and the edge accepted each step, the wildcard subscriber token last.
+    const atEdge = t.edge.log.filter((r) => ['unpublish', 'set-role', 'renew'].includes(r.type)).slice(-3)
+    expect(atEdge.map((r) => [r.type, r.ok])).toEqual([
+      ['unpublish', true],
+      ['set-role', true],
+      ['renew', true],
+    ])
+    expect(atEdge[2]!.token).toBe(wildcardToken)
     expect(t.session.state).toEqual({ status: 'joined', channel: 'stage', role: 'audience' })
     expect(t.source.requests).toHaveLength(2) // the wildcard token came from the cache
     const publisherRequests = () => t.source.requests.filter((r) => r.role === 'publisher').length

@@ -1,4 +1,4 @@
-import { Subject } from 'rxjs'
+import { Subject, asyncScheduler, type SchedulerAction, type SchedulerLike } from 'rxjs'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createTokenStore, type TokenStore } from '../../../src/store/createTokenStore'
 import type { IssuedToken } from '../../../src/store/IssuedToken'
@@ -85,6 +85,27 @@ describe('createTokenStore', () => {
     expect(await times(-12 * HOUR)).toEqual(reference)
   }, 120_000)
 
+  it.each([60, 30, 10])('renews %i-minute tokens before the deadline when every timer fires 60 s late', async (minutes) => {
+    // A background tab: Chrome runs timers at most once a minute, so each fires up to 60 s late.
+    const late: SchedulerLike = {
+      now: () => asyncScheduler.now(),
+      schedule<T>(work: (this: SchedulerAction<T>, state?: T) => void, delay = 0, state?: T) {
+        return asyncScheduler.schedule(work, delay + 60_000, state)
+      },
+    }
+    const source = localTokenSource({ appId: APP_ID, appCertificate: APP_CERTIFICATE, expireSec: minutes * 60 })
+    // random 0: no jitter, the latest renewal the policy allows.
+    store = createTokenStore({ source, scheduler: late, random: () => 0, wake$: new Subject() })
+    const events: StoreEvent[] = []
+    store.events$.subscribe((e) => events.push(e))
+    const tokens: IssuedToken[] = []
+    store.watch(WILDCARD).subscribe((x) => tokens.push(x))
+    await advance(4 * minutes * 60_000, 5_000)
+    expect(ofType(events, 'token-expired')).toHaveLength(0)
+    expect(tokens.length).toBeGreaterThanOrEqual(4)
+    for (let i = 1; i < tokens.length; i++) expect(tokens[i]!.receivedAt).toBeLessThan(tokens[i - 1]!.expiresAt)
+  })
+
   it('shares one fetch among 100 concurrent get() of one request', async () => {
     const t = setup()
     store = t.store
@@ -153,7 +174,7 @@ describe('createTokenStore', () => {
       const t = setup()
       store = t.store
       const first = await t.store.get({ channel: 'a', uid: 7, role: 'subscriber' })
-      await advance(first.expiresAt - Date.now() - 80_000, 60_000)
+      await advance(first.expiresAt - Date.now() - 155_000, 60_000)
       await t.store.get({ channel: 'a', uid: 7, role: 'subscriber' })
       expect(t.source.requests).toHaveLength(1)
       await advance(10_000)

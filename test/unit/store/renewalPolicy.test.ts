@@ -8,9 +8,10 @@ const policy = DEFAULT_RENEWAL_POLICY
 
 describe('renewalLeadMs', () => {
   it.each([
-    [HOUR, 72_000],
+    [HOUR, 150_000],
     [24 * HOUR, 0.02 * 24 * HOUR],
-    [10 * 60_000, 60_000],
+    [10 * 60_000, 150_000],
+    [4 * 60_000, 120_000],
     [60_000, 30_000],
     [20_000, 10_000],
   ])('lifetime %d ms -> lead %d ms', (lifetime, lead) => {
@@ -22,12 +23,12 @@ describe('renewAt', () => {
   const token = { receivedAt: 0, expiresAt: HOUR }
 
   it('renews a renewal late: between lead + jitter and lead before the deadline', () => {
-    expect(renewAt(token, 0, policy, () => 0)).toBe(HOUR - 72_000)
-    expect(renewAt(token, 0, policy, () => 0.999999)).toBeCloseTo(HOUR - 72_000 - 36_000, -1)
+    expect(renewAt(token, 0, policy, () => 0)).toBe(HOUR - 150_000)
+    expect(renewAt(token, 0, policy, () => 0.999999)).toBeCloseTo(HOUR - 150_000 - 36_000, -1)
   })
 
   it('spreads the first renewal over the last 80% of the usable life', () => {
-    const latest = HOUR - 72_000
+    const latest = HOUR - 150_000
     expect(renewAt(token, 0, policy, () => 0, 'first')).toBe(latest)
     expect(renewAt(token, 0, policy, () => 0.5, 'first')).toBe(latest * 0.6)
     expect(renewAt(token, 0, policy, () => 0.999999, 'first')).toBeCloseTo(latest * 0.2, -2)
@@ -38,12 +39,12 @@ describe('renewAt', () => {
     expect(renewAt({ receivedAt: 0, expiresAt: 20_000 }, 0, policy, () => 0.9, 'first')).toBe(10_000)
   })
 
-  it('always leaves at least 60 s for tokens of 2 minutes and more', () => {
-    for (let lifetime = 2 * 60_000; lifetime <= 24 * HOUR; lifetime += 997_000) {
+  it('always leaves at least 150 s for tokens of 5 minutes and more, 60 s from 2 minutes', () => {
+    for (let lifetime = 2 * 60_000; lifetime <= 24 * HOUR; lifetime += 97_000) {
       for (const r of [0, 0.3, 0.999]) {
         for (const kind of ['first', 'renewal'] as const) {
           const at = renewAt({ receivedAt: 5, expiresAt: 5 + lifetime }, 5, policy, () => r, kind)
-          expect(5 + lifetime - at).toBeGreaterThanOrEqual(60_000)
+          expect(5 + lifetime - at).toBeGreaterThanOrEqual(lifetime >= 5 * 60_000 ? 150_000 : 60_000)
         }
       }
     }
@@ -54,6 +55,11 @@ describe('retryDelayMs', () => {
   it('grows exponentially with full jitter up to the cap', () => {
     const delays = [1, 2, 3, 4, 5, 6, 7].map((n) => retryDelayMs(n, new Error('x'), DEFAULT_RETRY_POLICY, () => 0.5))
     expect(delays).toEqual([500, 1000, 2000, 4000, 8000, 15_000, 15_000])
+  })
+
+  it('gets denser as the deadline nears, never under the base delay', () => {
+    expect(retryDelayMs(7, new Error('x'), DEFAULT_RETRY_POLICY, () => 0.999, 20_000)).toBe(4_995)
+    expect(retryDelayMs(7, new Error('x'), DEFAULT_RETRY_POLICY, () => 0.999, 1_000)).toBe(999)
   })
 
   it('honours Retry-After', () => {

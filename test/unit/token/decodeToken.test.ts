@@ -64,6 +64,16 @@ describe('decodeToken', () => {
       expect(message).toContain('https://docs.agora.io/en/video-calling/get-started/authentication-workflow')
     })
 
+    it('bytes after the end of the zlib stream (Node ignores them; browsers do not)', async () => {
+      const token = await mintToken({ appId: APP_ID, appCertificate: CERT, channel: 'lobby', uid: 42, expireSec: 3600, issuedAt: ISSUED_AT, salt: 1 })
+      const zlib = Buffer.from(token.slice(3), 'base64')
+      const junk = `007${Buffer.concat([zlib, Buffer.from([1, 2, 3, 4, 5, 6])]).toString('base64')}`
+      expect(await rejection(junk)).toMatch(/bytes after the end of the zlib stream/)
+      const twoStreams = `007${Buffer.concat([zlib, deflateSync(Buffer.from('more'))]).toString('base64')}`
+      expect(await rejection(twoStreams)).toMatch(/bytes after the end of the zlib stream/)
+      await expect(decodeToken(token)).resolves.toMatchObject({ appId: APP_ID })
+    })
+
     it('a token cut short (in the base64 or in the zlib stream)', async () => {
       const token = await mintToken({ appId: APP_ID, appCertificate: CERT, channel: 'c', uid: 1, expireSec: 60, issuedAt: ISSUED_AT, salt: 1 })
       const unpadded = token.replace(/=+$/, '').length
