@@ -24,10 +24,17 @@ function pickUid(): number {
   return Number.isInteger(asked) && asked > 0 && asked < 2 ** 32 ? asked : 10_000 + Math.floor(Math.random() * 90_000)
 }
 
+/** `?joinTimeoutMs=3000`: how long a join may take before JOIN_TIMEOUT; default the library's (15 s). */
+function pickJoinTimeoutMs(): number | undefined {
+  const asked = Number(new URLSearchParams(location.search).get('joinTimeoutMs'))
+  return Number.isInteger(asked) && asked > 0 ? asked : undefined
+}
+
 async function main(): Promise<void> {
   const startedAt = Date.now()
   const config = await loadConfig()
   const uid = pickUid()
+  const joinTimeoutMs = pickJoinTimeoutMs()
 
   const entries: LogEntry[] = []
   const edgeChecks: EdgeCheck[] = []
@@ -51,6 +58,7 @@ async function main(): Promise<void> {
     uid,
     tokens: httpTokenSource({ url: '/token/generate' }),
     ...(sdk === undefined ? {} : { sdk }),
+    ...(joinTimeoutMs === undefined ? {} : { joinTimeoutMs }),
   })
 
   // Header.

@@ -1,12 +1,13 @@
 // @vitest-environment node
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, relative, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { build, preview, type PreviewServer } from 'vite'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { verifyToken } from '../../src/testing/index'
 import { APP_CERTIFICATE, APP_ID } from '../support/fixtures'
+import { secretForms } from './support/secretForms'
 
 const ALLOWED = 'https://app.example.test'
 const CONFIG_FILE = fileURLToPath(new URL('../../demo/vite.config.mjs', import.meta.url))
@@ -56,6 +57,48 @@ describe('demo build and vite preview', () => {
     // The SDK is a chunk of its own, loaded only with real credentials: the page does not preload it.
     expect(files.some((file) => /AgoraRTC/.test(file))).toBe(true)
     expect(readFileSync(join(outDir, 'index.html'), 'utf8')).not.toMatch(/AgoraRTC/)
+  })
+
+  it("keeps the certificate's 16 bytes out of every built file: raw, base64 and base64url", () => {
+    const secret = secretForms(APP_CERTIFICATE)
+    const files = filesUnder(outDir)
+    expect(files.length).toBeGreaterThan(2)
+    expect(files.flatMap((file) => secret.find(readFileSync(file)).map((form) => `${relative(outDir, file)}: ${form}`))).toEqual([])
+  })
+
+  it('sends the page no answer that holds the certificate in any form: every built file, config, settings, tokens, refusals', async () => {
+    const secret = secretForms(APP_CERTIFICATE)
+    const answers: { what: string; status: number; data: Buffer }[] = []
+    const fetchAll = async (what: string, path: string, init?: RequestInit): Promise<Buffer> => {
+      const response = await fetch(`${base}${path}`, init)
+      const data = Buffer.from(await response.arrayBuffer())
+      answers.push({ what, status: response.status, data: Buffer.concat([Buffer.from(JSON.stringify([...response.headers])), data]) })
+      return data
+    }
+    const post = (body: unknown): RequestInit => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) })
+
+    for (const file of filesUnder(outDir)) {
+      const path = `/${relative(outDir, file).split(sep).join('/')}`
+      const served = await fetchAll(path, path)
+      // What the page is sent is the built file itself.
+      expect(served.equals(readFileSync(file)), path).toBe(true)
+    }
+    await fetchAll('/', '/')
+    await fetchAll('config', '/demo/config')
+    await fetchAll('settings', '/demo/settings')
+    const publisher = JSON.parse(
+      (await fetchAll('publisher token', '/token/generate', post({ channelName: 'lobby', uid: '7', tokenExpireTs: 600, privilegeExpireTs: 600, serviceRtc: { enable: true, role: 1 } }))).toString('utf8'),
+    ) as { data: { token: string } }
+    await fetchAll('wildcard token', '/token/generate', post({ channelName: '*', uid: '7', tokenExpireTs: 600, privilegeExpireTs: 600, serviceRtc: { enable: true, role: 2 } }))
+    await fetchAll('Go sample token', '/fetch_rtc_token', post({ uid: 7, ChannelName: 'lobby', role: 1 }))
+    await fetchAll('edge verify', '/edge/verify', post({ token: publisher.data.token }))
+    await fetchAll('bad JSON', '/token/generate', post('{"channelName":'))
+    await fetchAll('wildcard publisher', '/fetch_rtc_token', post({ uid: 7, ChannelName: '*', role: 1 }))
+    await fetchAll('not a token', '/edge/verify', post({ token: '007AAAA' }))
+
+    expect(answers.filter((a) => a.status >= 500)).toEqual([])
+    expect(answers.filter((a) => a.what.endsWith('.js')).length).toBeGreaterThan(0)
+    expect(answers.flatMap((a) => secret.find(a.data).map((form) => `${a.what}: ${form}`))).toEqual([])
   })
 
   it('serves the page, its config and tokens from the preview server', async () => {

@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { decodeToken } from '../../src/index'
 import { mintToken, verifyToken } from '../../src/testing/index'
 import { APP_CERTIFICATE, APP_ID, OTHER_APP_ID } from '../support/fixtures'
+import { secretForms } from './support/secretForms'
 import { runToExit, startStandalone, type StandaloneServer } from './support/standaloneServer'
 
 const ALLOWED = 'http://allowed.test:3000'
@@ -61,6 +62,10 @@ describe('token server (node demo/server/main.mjs --demo)', () => {
     expect(seen.length).toBeGreaterThan(50)
     expect(seen.filter((text) => text.toLowerCase().includes(APP_CERTIFICATE))).toEqual([])
     expect(server.output()).not.toContain(APP_CERTIFICATE)
+    // Nor its 16 bytes, raw or as base64 / base64url.
+    const secret = secretForms(APP_CERTIFICATE)
+    expect(seen.flatMap((text) => secret.find(text))).toEqual([])
+    expect(secret.find(server.output())).toEqual([])
   })
 
   it('prints its URL on 127.0.0.1 and where its credentials come from', () => {
@@ -117,6 +122,7 @@ describe('token server (node demo/server/main.mjs --demo)', () => {
       ['a character Agora does not allow', { channelName: 'a/b' }, /"\/"/],
       ['a channel that is not a string', { channelName: 7 }, /channelName must be a string/],
       ['a numeric uid (it is a string here)', { uid: 42 }, /uid must be a string/],
+      ['uid -1', { uid: -1 }, /uid must be a string .*got -1/],
       ['an empty uid', { uid: '' }, /uid must not be empty/],
       ['an account over 255 bytes', { uid: 'u'.repeat(256) }, /256 bytes/],
       ['expiry 0', { tokenExpireTs: 0 }, /tokenExpireTs must be a whole number of seconds from 1 to 86400/],
@@ -154,6 +160,41 @@ describe('token server (node demo/server/main.mjs --demo)', () => {
       expect(answer.status).toBe(405)
       expect(answer.headers.get('allow')).toBe('POST, OPTIONS')
     })
+  })
+
+  it('answers every bad request with 400 and a message that says what is wrong, and keeps serving', async () => {
+    const bad: [string, string, unknown, RegExp][] = [
+      ['/token/generate', 'bad JSON', '{"channelName": "lobby",', /^the body is not JSON$/],
+      ['/fetch_rtc_token', 'bad JSON', '{uid: 1}', /^the body is not JSON$/],
+      ['/token/generate', 'a wildcard publisher', generate({ channelName: '*' }), /^wildcard tokens \(channel "\*", uid 42\) are issued for role 2 \(subscriber\) only/],
+      ['/fetch_rtc_token', 'a wildcard publisher', { uid: 42, ChannelName: '*', role: 1 }, /^wildcard tokens .* role 2 \(subscriber\) only/],
+      ['/token/generate', 'expiry 0', generate({ tokenExpireTs: 0 }), /^tokenExpireTs must be a whole number of seconds from 1 to 86400 \(24 h\), got 0$/],
+      ['/token/generate', 'expiry 86401', generate({ tokenExpireTs: 86_401, privilegeExpireTs: 86_401 }), /^tokenExpireTs .* from 1 to 86400 \(24 h\), got 86401$/],
+      ['/token/generate', 'privilege expiry 86401', generate({ privilegeExpireTs: 86_401 }), /^privilegeExpireTs .* got 86401$/],
+      ['/token/generate', 'a 65-byte channel', generate({ channelName: 'c'.repeat(65) }), /^channelName is 65 bytes \(UTF-8\); Agora allows at most 64$/],
+      ['/fetch_rtc_token', 'a 65-byte channel', { uid: 42, ChannelName: 'é'.repeat(32) + 'c', role: 1 }, /^ChannelName is 65 bytes/],
+      ['/token/generate', 'uid -1', generate({ uid: -1 }), /^uid must be a string .*got -1$/],
+      ['/fetch_rtc_token', 'uid -1', { uid: -1, ChannelName: 'lobby', role: 1 }, /^uid must be an integer from 0 to 4294967295, got -1$/],
+    ]
+    const ask = (path: string, body: unknown) => call(base, path, { method: 'POST', body: typeof body === 'string' ? body : JSON.stringify(body) })
+    const before = server.output()
+    // One after another, then all at once.
+    for (const [path, name, body, message] of bad) {
+      const answer = await ask(path, body)
+      expect({ path, name, status: answer.status, json: answer.json }).toEqual({ path, name, status: 400, json: { code: 400, message: expect.stringMatching(message) } })
+    }
+    const together = await Promise.all(bad.map(([path, , body]) => ask(path, body)))
+    expect(together.map((answer) => answer.status)).toEqual(bad.map(() => 400))
+
+    // Still up: good requests on both endpoints get tokens signed with the certificate.
+    const generated = await call(base, '/token/generate', { body: generate() })
+    expect(generated.status).toBe(200)
+    expect((await verifyToken(tokenOf(generated), APP_CERTIFICATE)).rtc).toMatchObject({ channel: 'lobby', uid: '42' })
+    const goSample = await call(base, '/fetch_rtc_token', { body: { uid: 42, ChannelName: 'lobby', role: 1 } })
+    expect(goSample.status).toBe(200)
+    expect((await verifyToken(tokenOf(goSample), APP_CERTIFICATE)).rtc).toMatchObject({ channel: 'lobby', uid: '42' })
+    // Refused as bad requests, not failed inside: the server logged no error for any of them.
+    expect(server.output().slice(before.length)).not.toMatch(/error on/)
   })
 
   describe('POST /fetch_rtc_token (the Go sample)', () => {

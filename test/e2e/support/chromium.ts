@@ -57,7 +57,7 @@ export function findChromium(env: Record<string, string | undefined> = process.e
 /** A running Chromium with one context whose requests can only reach 127.0.0.1. */
 export interface TestBrowser {
   readonly context: BrowserContext
-  /** Every request the page tried to send elsewhere (each was aborted). */
+  /** Every request (and WebSocket) the page tried to send elsewhere (each was aborted or closed). */
   readonly blocked: readonly string[]
   newPage(url: string): Promise<Page>
   close(): Promise<void>
@@ -67,7 +67,8 @@ export interface TestBrowser {
  * Launches the system Chromium with a fresh profile. Playwright adds `--headless` (and
  * `--no-sandbox`) itself for `headless: true`; passing them again in `args` is harmless, and
  * keeps the flag list the same as when Chromium is started by hand. Every request to a host
- * other than 127.0.0.1 is aborted, so nothing leaves the machine.
+ * other than 127.0.0.1 is aborted, and every WebSocket to one is closed before it connects
+ * (`route` does not see WebSockets), so nothing leaves the machine over HTTP or WebSocket.
  */
 export async function launchChromium(options: { viewport?: { width: number; height: number } } = {}): Promise<TestBrowser> {
   const executablePath = findChromium()
@@ -91,6 +92,14 @@ export async function launchChromium(options: { viewport?: { width: number; heig
     blocked.push(url)
     return route.abort('blockedbyclient')
   })
+  // Never connected to the server: the page sees the socket close.
+  await context.routeWebSocket(
+    (url) => url.hostname !== '127.0.0.1',
+    async (ws) => {
+      blocked.push(ws.url())
+      await ws.close({ code: 1008, reason: 'blocked by the e2e tests' })
+    },
+  )
   return {
     context,
     blocked,

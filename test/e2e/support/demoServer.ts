@@ -19,16 +19,30 @@ interface PluginApi {
 const isPluginApi = (api: unknown): api is PluginApi =>
   typeof api === 'object' && api !== null && typeof (api as { tokenServer?: unknown }).tokenServer === 'function'
 
+/** Credentials for the demo's token server, as `AGORA_APP_ID` and `AGORA_APP_CERTIFICATE` give them. */
+export interface DemoCredentials {
+  appId: string
+  appCertificate: string
+}
+
 /**
- * Starts the demo's dev server (demo/vite.config.mjs) on a free port of 127.0.0.1, in
- * simulated mode (no Agora credentials), with file watching and HMR off: a file saved during
- * the run must not reload the page under test.
+ * Starts the demo's dev server (demo/vite.config.mjs) on a free port of 127.0.0.1, with file
+ * watching and HMR off: a file saved during the run must not reload the page under test.
+ * Simulated mode (no Agora credentials) unless `credentials` are given: then the page loads
+ * the real SDK, so only a browser whose requests to anything but 127.0.0.1 are blocked
+ * (launchChromium) may open it.
  */
-export async function startDemoServer(name: string): Promise<DemoServer> {
-  // Real credentials would make the page load the real SDK, which e2e tests never do.
+export async function startDemoServer(name: string, options: { credentials?: DemoCredentials } = {}): Promise<DemoServer> {
+  // The token server reads the environment once, when the plugin starts it (configureServer,
+  // inside createServer): set it for that moment only, and put back what was there.
   const saved = { id: process.env['AGORA_APP_ID'], certificate: process.env['AGORA_APP_CERTIFICATE'] }
-  delete process.env['AGORA_APP_ID']
-  delete process.env['AGORA_APP_CERTIFICATE']
+  if (options.credentials === undefined) {
+    delete process.env['AGORA_APP_ID']
+    delete process.env['AGORA_APP_CERTIFICATE']
+  } else {
+    process.env['AGORA_APP_ID'] = options.credentials.appId
+    process.env['AGORA_APP_CERTIFICATE'] = options.credentials.appCertificate
+  }
   let server: ViteDevServer
   try {
     server = await createServer({
@@ -40,8 +54,10 @@ export async function startDemoServer(name: string): Promise<DemoServer> {
       server: { host: '127.0.0.1', port: 0, strictPort: true, hmr: false, watch: null },
     })
   } finally {
-    if (saved.id !== undefined) process.env['AGORA_APP_ID'] = saved.id
-    if (saved.certificate !== undefined) process.env['AGORA_APP_CERTIFICATE'] = saved.certificate
+    if (saved.id === undefined) delete process.env['AGORA_APP_ID']
+    else process.env['AGORA_APP_ID'] = saved.id
+    if (saved.certificate === undefined) delete process.env['AGORA_APP_CERTIFICATE']
+    else process.env['AGORA_APP_CERTIFICATE'] = saved.certificate
   }
   const api = server.config.plugins.find((plugin) => plugin.name === PLUGIN_NAME)?.api as unknown
   try {

@@ -13,6 +13,9 @@ import { APP_CERTIFICATE, APP_ID } from '../../support/fixtures'
 const HOUR = 3_600_000
 const WILDCARD: TokenRequest = { channel: '*', uid: 42, role: 'subscriber' }
 
+/** The store under test, disposed after each test. */
+let store: TokenStore | undefined
+
 function setup(o: { serverClockOffsetMs?: number; random?: () => number; latencyMs?: number } = {}) {
   const source = localTokenSource({
     appId: APP_ID,
@@ -21,17 +24,17 @@ function setup(o: { serverClockOffsetMs?: number; random?: () => number; latency
     latencyMs: o.latencyMs ?? 0,
   })
   const wake$ = new Subject<void>()
-  const store = createTokenStore({ source, appId: APP_ID, random: o.random ?? (() => 0.5), wake$ })
+  const created = createTokenStore({ source, appId: APP_ID, random: o.random ?? (() => 0.5), wake$ })
+  store = created
   const events: StoreEvent[] = []
-  store.events$.subscribe((e) => events.push(e))
-  return { source, store, events, wake$ }
+  created.events$.subscribe((e) => events.push(e))
+  return { source, store: created, events, wake$ }
 }
 
 const ofType = <T extends StoreEvent['type']>(events: StoreEvent[], type: T) =>
   events.filter((e): e is Extract<StoreEvent, { type: T }> => e.type === type)
 
 describe('createTokenStore', () => {
-  let store: TokenStore | undefined
   beforeEach(() => useFakeClock())
   afterEach(() => {
     store?.dispose()
@@ -44,7 +47,6 @@ describe('createTokenStore', () => {
     const serverStart = Date.UTC(2026, 10, 29, 8, 0, 0)
     vi.setSystemTime(serverStart - serverClockOffsetMs)
     const t = setup({ serverClockOffsetMs })
-    store = t.store
     const tokens: IssuedToken[] = []
     const sub = t.store.watch(WILDCARD).subscribe((token) => tokens.push(token))
     await flushIO()
@@ -108,7 +110,6 @@ describe('createTokenStore', () => {
 
   it('shares one fetch among 100 concurrent get() of one request', async () => {
     const t = setup()
-    store = t.store
     const all = Promise.all(Array.from({ length: 100 }, () => t.store.get(WILDCARD)))
     await flushIO()
     const tokens = await all
@@ -118,7 +119,6 @@ describe('createTokenStore', () => {
 
   it('serves 20 channels from one cached wildcard subscriber token', async () => {
     const t = setup()
-    store = t.store
     await t.store.get(WILDCARD)
     for (let i = 0; i < 20; i++) await t.store.get({ channel: `room-${i}`, uid: 42, role: 'subscriber' })
     expect(t.source.requests).toHaveLength(1)
@@ -128,7 +128,6 @@ describe('createTokenStore', () => {
   describe('cache rules', () => {
     it('serves subscriber use from a publisher token, not the reverse', async () => {
       const t = setup()
-      store = t.store
       await t.store.get({ channel: 'stage', uid: 7, role: 'publisher' })
       await t.store.get({ channel: 'stage', uid: 7, role: 'subscriber' })
       expect(t.source.requests).toHaveLength(1)
@@ -140,7 +139,6 @@ describe('createTokenStore', () => {
 
     it('with exactRole, does not serve a publisher token for subscriber use (least privilege)', async () => {
       const t = setup()
-      store = t.store
       await t.store.get({ channel: 'stage', uid: 7, role: 'publisher' })
       const token = await t.store.get({ channel: 'stage', uid: 7, role: 'subscriber' }, { exactRole: true })
       expect(t.source.requests).toHaveLength(2)
@@ -149,7 +147,6 @@ describe('createTokenStore', () => {
 
     it('with wildcards off, serves no wildcard-channel or pattern token', async () => {
       const t = setup()
-      store = t.store
       await t.store.get(WILDCARD)
       t.store.wildcards = false
       await t.store.get({ channel: 'room1', uid: 42, role: 'subscriber' })
@@ -162,7 +159,6 @@ describe('createTokenStore', () => {
 
     it('matches channel patterns: 1*a*2 serves 1abc2, not 1abc3', async () => {
       const t = setup()
-      store = t.store
       await t.store.get({ channel: '1*a*2', uid: 7, role: 'subscriber' })
       await t.store.get({ channel: '1abc2', uid: 7, role: 'subscriber' })
       expect(t.source.requests).toHaveLength(1)
@@ -172,7 +168,6 @@ describe('createTokenStore', () => {
 
     it('does not serve a token with less than the renewal lead left', async () => {
       const t = setup()
-      store = t.store
       const first = await t.store.get({ channel: 'a', uid: 7, role: 'subscriber' })
       await advance(first.expiresAt - Date.now() - 155_000, 60_000)
       await t.store.get({ channel: 'a', uid: 7, role: 'subscriber' })
@@ -184,7 +179,6 @@ describe('createTokenStore', () => {
 
     it('does not hand a uid-wildcard token in use in one channel to a second one', async () => {
       const t = setup()
-      store = t.store
       await t.store.get({ channel: 'room*', uid: 0, role: 'subscriber' })
       const sub = t.store.watch({ channel: 'room1', uid: 0, role: 'subscriber' }).subscribe()
       await flushIO()
@@ -197,7 +191,6 @@ describe('createTokenStore', () => {
 
     it('refuses channel * with uid 0 without asking the source', async () => {
       const t = setup()
-      store = t.store
       const error = await t.store.get({ channel: '*', uid: 0, role: 'subscriber' }).catch((e: unknown) => e)
       expect(isSessionError(error) && error.code).toBe('INVALID_ARGUMENT')
       expect((error as Error).message).toMatch(/uid 0/)
@@ -206,7 +199,6 @@ describe('createTokenStore', () => {
 
     it('refuses invalid channels and uids with INVALID_ARGUMENT', async () => {
       const t = setup()
-      store = t.store
       for (const request of [
         { channel: 'a'.repeat(65), uid: 1, role: 'subscriber' as const },
         { channel: 'bad/name', uid: 1, role: 'subscriber' as const },
@@ -246,7 +238,6 @@ describe('createTokenStore', () => {
   describe('renewal failures', () => {
     it('retries a 10-minute outage with growing delays, then renews before the deadline', async () => {
       const t = setup()
-      store = t.store
       const tokens: IssuedToken[] = []
       t.store.watch(WILDCARD).subscribe((x) => tokens.push(x))
       await flushIO()
@@ -270,7 +261,6 @@ describe('createTokenStore', () => {
 
     it('says token-expired at the deadline of an outage that outlasts it, then recovers', async () => {
       const t = setup()
-      store = t.store
       const tokens: IssuedToken[] = []
       t.store.watch(WILDCARD).subscribe((x) => tokens.push(x))
       await flushIO()
@@ -290,7 +280,6 @@ describe('createTokenStore', () => {
 
     it('honours Retry-After', async () => {
       const t = setup()
-      store = t.store
       const tokens: IssuedToken[] = []
       t.store.watch(WILDCARD).subscribe((x) => tokens.push(x))
       await flushIO()
@@ -302,7 +291,6 @@ describe('createTokenStore', () => {
 
     it('stops on a permanent failure until renewNow', async () => {
       const t = setup()
-      store = t.store
       const tokens: IssuedToken[] = []
       t.store.watch(WILDCARD).subscribe((x) => tokens.push(x))
       await flushIO()
@@ -320,7 +308,6 @@ describe('createTokenStore', () => {
 
   it('renews overdue tokens at once on wake-up (a frozen background tab)', async () => {
     const t = setup()
-    store = t.store
     const tokens: IssuedToken[] = []
     t.store.watch(WILDCARD).subscribe((x) => tokens.push(x))
     await flushIO()
@@ -353,7 +340,6 @@ describe('createTokenStore', () => {
 
   it('a wake-up cuts a backoff short (the network is back), but not a Retry-After', async () => {
     const t = setup()
-    store = t.store
     const tokens: IssuedToken[] = []
     t.store.watch(WILDCARD).subscribe((x) => tokens.push(x))
     await flushIO()
@@ -377,7 +363,6 @@ describe('createTokenStore', () => {
 
   it('keeps one timer per watched token', async () => {
     const t = setup()
-    store = t.store
     t.store.watch(WILDCARD).subscribe()
     t.store.watch({ ...WILDCARD }).subscribe()
     await flushIO()
@@ -389,7 +374,6 @@ describe('createTokenStore', () => {
 
   it('renewNow renews at once, deduped with a renewal in flight, rate-limited for young tokens', async () => {
     const t = setup({ latencyMs: 1_000 })
-    store = t.store
     const tokens: IssuedToken[] = []
     t.store.watch(WILDCARD).subscribe((x) => tokens.push(x))
     await advance(1_000)
@@ -408,7 +392,6 @@ describe('createTokenStore', () => {
 
   it('renewNow with force renews even a brand-new token', async () => {
     const t = setup()
-    store = t.store
     const tokens: IssuedToken[] = []
     t.store.watch(WILDCARD).subscribe((x) => tokens.push(x))
     await flushIO()
@@ -422,7 +405,6 @@ describe('createTokenStore', () => {
 
   it('shares one lineage among watchers and stops renewing when the last one leaves', async () => {
     const t = setup()
-    store = t.store
     const a = t.store.watch(WILDCARD).subscribe()
     const b = t.store.watch({ ...WILDCARD }).subscribe()
     await flushIO()
@@ -438,7 +420,6 @@ describe('createTokenStore', () => {
 
   it('lets the next watch try again after the first token failed', async () => {
     const t = setup()
-    store = t.store
     t.source.setDown(true)
     const error = await new Promise((resolve) => t.store.watch(WILDCARD).subscribe({ error: resolve }))
     expect(isSessionError(error) && error.code).toBe('TOKEN_FETCH_FAILED')
@@ -458,7 +439,6 @@ describe('createTokenStore', () => {
 
   it('emits events with fingerprints only, never a whole token', async () => {
     const t = setup()
-    store = t.store
     const token = await t.store.get(WILDCARD)
     await t.store.get(WILDCARD)
     expect(t.events.map((e) => e.type)).toEqual(['token-requested', 'token-received', 'token-received'])
@@ -468,7 +448,6 @@ describe('createTokenStore', () => {
 
   it('dispose() aborts fetches, clears timers, completes streams; later calls reject DISPOSED', async () => {
     const t = setup({ latencyMs: 5_000 })
-    store = t.store
     let completed = false
     t.store.events$.subscribe({ complete: () => (completed = true) })
     const pending = t.store.get({ channel: 'x', uid: 1, role: 'subscriber' }).catch((e: unknown) => e)
