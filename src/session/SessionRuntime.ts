@@ -20,3 +20,12 @@ export function settle(rt: SessionRuntime, conn: Connection): void {
   rt.out.token$.next(conn.sdkToken)
   rt.out.setState({ status: 'joined', channel: conn.channel, role: conn.role })
 }
+
+/** Forgets the current connection after Agora ended it: its token is released, `token$` is null. */
+export function forget(rt: SessionRuntime): Connection | undefined {
+  const conn = rt.active
+  rt.active = undefined
+  conn?.follower.release()
+  rt.out.token$.next(null)
+  return conn
+}

@@ -11,7 +11,7 @@ import { downgradeToAudience, upgradeToHost } from './roleChange'
 import type { Session, SessionOptions } from './Session'
 import type { ClientRoleName, SessionContext } from './SessionContext'
 import { SessionOutputs } from './SessionOutputs'
-import { roleNow, settle, type SessionRuntime } from './SessionRuntime'
+import { forget, roleNow, settle, type SessionRuntime } from './SessionRuntime'
 import { tokenScope } from './tokenScope'
 import { watchSdkEvents } from './watchSdkEvents'
 
@@ -102,9 +102,7 @@ export function createSession(options: SessionOptions): Session {
           settle(rt, await reconnect(ctx, conn, reason, signal))
         } catch (error) {
           if (signal.aborted) throw signal.reason
-          rt.active = undefined
-          conn.follower.release()
-          out.token$.next(null)
+          forget(rt)
           out.fail(error, undefined, roleNow(rt))
         }
       })
@@ -112,11 +110,8 @@ export function createSession(options: SessionOptions): Session {
   }
 
   const applyDrop = (reason: string): void => {
-    const conn = rt.active
+    const conn = forget(rt)
     if (conn === undefined) return
-    rt.active = undefined
-    conn.follower.release()
-    out.token$.next(null)
     const error = new SessionError('JOIN_REJECTED', `Agora removed the client from "${conn.channel}" (${reason}); join again when allowed`, {
       sdkCode: reason,
     })
