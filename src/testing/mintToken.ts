@@ -44,7 +44,9 @@ const RTC_SERVICE = 1
  * Mints a signed AccessToken2 holding one RTC service, byte-identical to agora-token's
  * `RtcTokenBuilder.buildTokenWithUid` / `buildTokenWithUserAccount` (with `role`) and
  * `buildTokenWithUidAndPrivilege` (with all four `privileges`) for the same issue time and salt.
- * Uses WebCrypto and `CompressionStream`, so it runs in the browser too.
+ * Uses WebCrypto and `CompressionStream`, so it runs in the browser too; there the deflate
+ * bytes differ from Node's zlib (Chromium compresses differently), while the signed content
+ * they hold is identical, which is what Agora checks.
  *
  * Unlike agora-token, the app id and certificate need not be 32 hex digits (tests may use
  * readable ones); the channel and uid are checked like the library checks them.

@@ -1,0 +1,84 @@
+// @vitest-environment node
+import { fileURLToPath } from 'node:url'
+import { inflateSync } from 'node:zlib'
+import { RtcRole, RtcTokenBuilder } from 'agora-token'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { launchChromium, type TestBrowser } from './support/chromium'
+import { startDemoServer, type DemoServer } from './support/demoServer'
+
+const APP_ID = '970ca35de60c44645bbae8a215061b33'
+const CERT = '5cfd2fd1755d40ecb72977518be15d3b'
+const ISSUED_AT = 1_735_689_600
+const SALT = 31_415_926
+const SRC = fileURLToPath(new URL('../../src', import.meta.url))
+
+/** agora-token's builder with its clock (`new Date()`) and salt (`Math.random()`) pinned. */
+function agoraToken(): string {
+  vi.useFakeTimers({ toFake: ['Date'] })
+  vi.setSystemTime(ISSUED_AT * 1000)
+  const random = vi.spyOn(Math, 'random').mockReturnValue((SALT - 0.5) / 99999999)
+  try {
+    return RtcTokenBuilder.buildTokenWithUid(APP_ID, CERT, 'lobby', 42, RtcRole.PUBLISHER, 3600, 3600)
+  } finally {
+    random.mockRestore()
+    vi.useRealTimers()
+  }
+}
+
+describe('the token model in Chromium (WebCrypto, CompressionStream, DecompressionStream)', () => {
+  let server: DemoServer | undefined
+  let browser: TestBrowser | undefined
+
+  beforeAll(async () => {
+    server = await startDemoServer('browser-token')
+    browser = await launchChromium()
+  }, 60_000)
+
+  afterAll(async () => {
+    await browser?.close()
+    await server?.close()
+  }, 30_000)
+
+  it('mints the same signed content as agora-token, verifies, refuses a wrong certificate and trailing bytes, and decodes', async () => {
+    if (server === undefined || browser === undefined) throw new Error('setup failed')
+    const page = await browser.newPage(server.url)
+    // Vite serves the library's sources to the page as modules (/@fs/ + absolute path).
+    const base = `${server.url.replace(/\/$/, "")}/@fs${SRC}`
+    // Passed as source text: vitest rewrites import() in functions it compiles, and this one runs in the page.
+    const script = `(async () => {
+      const testing = await import('${base}/testing/index.ts')
+      const { decodeToken } = await import('${base}/token/decodeToken.ts')
+      const options = { appId: '${APP_ID}', appCertificate: '${CERT}', channel: 'lobby', uid: 42, role: 'publisher',
+        expireSec: 3600, privilegeExpireSec: 3600, issuedAt: ${ISSUED_AT}, salt: ${SALT} }
+      const token = await testing.mintToken(options)
+      const verified = await testing.verifyToken(token, options.appCertificate)
+      const codeOf = (promise) => promise.then(() => 'accepted', (e) => e.code)
+      const wrongCertificate = await codeOf(testing.verifyToken(token, 'f'.repeat(32)))
+      const trailing = await codeOf(decodeToken(token + 'AAAA'))
+      const decoded = await decodeToken(token)
+      return { token, verifiedAppId: verified.appId, wrongCertificate, trailing, rtc: decoded.rtc, expiresAt: decoded.expiresAt }
+    })()`
+    const result = (await page.evaluate(script)) as {
+      token: string
+      verifiedAppId: string
+      wrongCertificate: string
+      trailing: string
+      rtc: unknown
+      expiresAt: number
+    }
+    // Chromium's deflate differs from Node's zlib in the compressed bytes, not in what they hold:
+    // the same signed content, so the same token to Agora (any valid zlib stream decodes).
+    const content = (token: string) => inflateSync(Buffer.from(token.slice(3), 'base64'))
+    expect(content(result.token).equals(content(agoraToken()))).toBe(true)
+    expect(result.verifiedAppId).toBe(APP_ID)
+    expect(result.wrongCertificate).toBe('TOKEN_INVALID')
+    expect(result.trailing).toBe('TOKEN_INVALID')
+    expect(result.expiresAt).toBe(ISSUED_AT + 3600)
+    expect(result.rtc).toEqual({
+      channel: 'lobby',
+      uid: '42',
+      privileges: { joinChannel: ISSUED_AT + 3600, publishAudio: ISSUED_AT + 3600, publishVideo: ISSUED_AT + 3600, publishData: ISSUED_AT + 3600 },
+    })
+    expect(browser.blocked).toEqual([])
+  }, 60_000)
+})
