@@ -47,23 +47,15 @@ describe('session races and recoveries', () => {
     await t.session.dispose()
   })
 
-  it('rejoins after a TOKEN_EXPIRE disconnect that came without did-expire', async () => {
+  it.each([
+    ['a TOKEN_EXPIRE disconnect that came without did-expire', 'TOKEN_EXPIRE', 'token-expired'],
+    ['a network disconnect', 'NETWORK_ERROR', 'disconnected'],
+  ])('rejoins after %s', async (_what, reason, reported) => {
     const t = harness()
     await t.session.join('a')
-    t.edge.dropClient(t.client.id, 'TOKEN_EXPIRE')
+    t.edge.dropClient(t.client.id, reason)
     await advance(5_000, 100)
-    expect(t.ofType('reconnecting')[0]).toMatchObject({ reason: 'token-expired' })
-    expect(t.session.state).toMatchObject({ status: 'joined', channel: 'a' })
-    expect(t.edge.channelsOf(t.client.id)).toEqual(['a'])
-    await t.session.dispose()
-  })
-
-  it('rejoins after a network disconnect', async () => {
-    const t = harness()
-    await t.session.join('a')
-    t.edge.dropClient(t.client.id, 'NETWORK_ERROR')
-    await advance(5_000, 100)
-    expect(t.ofType('reconnecting')[0]).toMatchObject({ reason: 'disconnected' })
+    expect(t.ofType('reconnecting')[0]).toMatchObject({ reason: reported })
     expect(t.session.state).toMatchObject({ status: 'joined', channel: 'a' })
     expect(t.edge.channelsOf(t.client.id)).toEqual(['a'])
     await t.session.dispose()
