@@ -1,5 +1,5 @@
-import type { SessionErrorCode } from './errors'
-import type { TokenRole } from './token/TokenClaims'
+import type { SessionErrorCode } from './errors.js'
+import type { TokenRole } from './token/TokenClaims.js'
 
 /** Fields every event has. `at` is local ms (`scheduler.now()`). */
 interface EventBase {

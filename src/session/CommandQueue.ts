@@ -1,4 +1,4 @@
-import type { SessionError } from '../errors'
+import type { SessionError } from '../errors.js'
 
 /** The commands a session runs, including its own (`reconnect`, `renew`). */
 export type CommandKind = 'join' | 'upgrade' | 'downgrade' | 'leave' | 'reconnect' | 'renew' | 'dispose'

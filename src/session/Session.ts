@@ -1,10 +1,10 @@
 import type { Observable, SchedulerLike } from 'rxjs'
-import type { SessionError } from '../errors'
-import type { SessionEvent } from '../events'
-import type { IssuedToken } from '../store/IssuedToken'
-import type { TokenStore } from '../store/createTokenStore'
-import type { TokenSource } from '../store/TokenSource'
-import type { SessionClient } from './SessionClient'
+import type { SessionError } from '../errors.js'
+import type { SessionEvent } from '../events.js'
+import type { IssuedToken } from '../store/IssuedToken.js'
+import type { TokenStore } from '../store/createTokenStore.js'
+import type { TokenSource } from '../store/TokenSource.js'
+import type { SessionClient } from './SessionClient.js'
 
 /** Options of `createSession`. */
 export interface SessionOptions {

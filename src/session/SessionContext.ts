@@ -1,9 +1,9 @@
 import type { SchedulerLike } from 'rxjs'
-import type { SessionOnlyEvent } from '../events'
-import type { IssuedToken } from '../store/IssuedToken'
-import type { TokenStore } from '../store/createTokenStore'
-import type { SessionClient } from './SessionClient'
-import type { TokenFollower } from './TokenFollower'
+import type { SessionOnlyEvent } from '../events.js'
+import type { IssuedToken } from '../store/IssuedToken.js'
+import type { TokenStore } from '../store/createTokenStore.js'
+import type { SessionClient } from './SessionClient.js'
+import type { TokenFollower } from './TokenFollower.js'
 
 /** A client role as the SDK names it. */
 export type ClientRoleName = 'audience' | 'host'

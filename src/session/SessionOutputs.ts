@@ -1,9 +1,9 @@
 import { BehaviorSubject, ReplaySubject, Subject, merge, takeUntil, type Observable, type SchedulerLike } from 'rxjs'
-import { SessionError, isSessionError } from '../errors'
-import type { SessionEvent, SessionOnlyEvent, StoreEvent } from '../events'
-import type { IssuedToken } from '../store/IssuedToken'
-import type { SessionState } from './Session'
-import type { ClientRoleName, DistributiveOmit } from './SessionContext'
+import { SessionError, isSessionError } from '../errors.js'
+import type { SessionEvent, SessionOnlyEvent, StoreEvent } from '../events.js'
+import type { IssuedToken } from '../store/IssuedToken.js'
+import type { SessionState } from './Session.js'
+import type { ClientRoleName, DistributiveOmit } from './SessionContext.js'
 
 /**
  * What a session shows the app: `state$` (replayed), `token$` (the token the SDK holds) and

@@ -1,5 +1,5 @@
-import type { ClientRoleName, Connection, SessionContext } from './SessionContext'
-import type { SessionOutputs } from './SessionOutputs'
+import type { ClientRoleName, Connection, SessionContext } from './SessionContext.js'
+import type { SessionOutputs } from './SessionOutputs.js'
 
 /** The mutable heart of a session, shared by its commands. */
 export interface SessionRuntime {

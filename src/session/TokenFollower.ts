@@ -1,8 +1,8 @@
 import type { Subscription } from 'rxjs'
-import { SessionError } from '../errors'
-import type { IssuedToken } from '../store/IssuedToken'
-import type { TokenStore } from '../store/createTokenStore'
-import type { TokenRequest } from '../store/TokenSource'
+import { SessionError } from '../errors.js'
+import type { IssuedToken } from '../store/IssuedToken.js'
+import type { TokenStore } from '../store/createTokenStore.js'
+import type { TokenRequest } from '../store/TokenSource.js'
 
 const storeGone = (): SessionError =>
   new SessionError('DISPOSED', 'the token store was disposed while the session still needed tokens', { retryable: false })

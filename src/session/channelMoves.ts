@@ -1,6 +1,6 @@
-import { connect } from './connect'
-import type { ClientRoleName } from './SessionContext'
-import { roleNow, settle, type SessionRuntime } from './SessionRuntime'
+import { connect } from './connect.js'
+import type { ClientRoleName } from './SessionContext.js'
+import { roleNow, settle, type SessionRuntime } from './SessionRuntime.js'
 
 /**
  * Join `channel` as `role`, or switch to it from the current channel. The new token is in hand

@@ -1,4 +1,4 @@
-import { SessionError } from '../errors'
+import { SessionError } from '../errors.js'
 
 /**
  * Refuses an SDK older than 4.8: AccessToken2 (and so wildcard tokens and per-privilege

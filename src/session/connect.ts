@@ -1,13 +1,13 @@
-import { SessionError } from '../errors'
-import { abortable, throwIfAborted } from '../abortable'
-import type { IssuedToken } from '../store/IssuedToken'
-import type { TokenRequest } from '../store/TokenSource'
-import { tokenMisfit } from '../token/tokenFits'
-import { joinWithTimeout } from './joinWithTimeout'
-import { isExpiredTokenError, isInvalidTokenError, joinError } from './sdkErrors'
-import type { ClientRoleName, Connection, SessionContext } from './SessionContext'
-import { TokenFollower } from './TokenFollower'
-import { sameScope, tokenScope } from './tokenScope'
+import { SessionError } from '../errors.js'
+import { abortable, throwIfAborted } from '../abortable.js'
+import type { IssuedToken } from '../store/IssuedToken.js'
+import type { TokenRequest } from '../store/TokenSource.js'
+import { tokenMisfit } from '../token/tokenFits.js'
+import { joinWithTimeout } from './joinWithTimeout.js'
+import { isExpiredTokenError, isInvalidTokenError, joinError } from './sdkErrors.js'
+import type { ClientRoleName, Connection, SessionContext } from './SessionContext.js'
+import { TokenFollower } from './TokenFollower.js'
+import { sameScope, tokenScope } from './tokenScope.js'
 
 /** A token is too close to its deadline to join with when less than this is left. */
 const MIN_JOIN_LIFE_MS = 5_000

@@ -1,9 +1,9 @@
-import { abortable } from '../abortable'
-import type { IssuedToken } from '../store/IssuedToken'
-import type { CommandQueue } from './CommandQueue'
-import { toAudienceToken } from './roleChange'
-import { renewError } from './sdkErrors'
-import type { SessionRuntime } from './SessionRuntime'
+import { abortable } from '../abortable.js'
+import type { IssuedToken } from '../store/IssuedToken.js'
+import type { CommandQueue } from './CommandQueue.js'
+import { toAudienceToken } from './roleChange.js'
+import { renewError } from './sdkErrors.js'
+import type { SessionRuntime } from './SessionRuntime.js'
 
 /**
  * Hands each renewed token to the SDK (`renewToken`) through the command queue, so it never

@@ -1,7 +1,7 @@
 import { timer } from 'rxjs'
-import { SessionError } from '../errors'
-import type { IssuedToken } from '../store/IssuedToken'
-import type { SessionContext } from './SessionContext'
+import { SessionError } from '../errors.js'
+import type { IssuedToken } from '../store/IssuedToken.js'
+import type { SessionContext } from './SessionContext.js'
 
 /**
  * `client.join()` under the session's join timeout. The SDK's `join()` never rejects while

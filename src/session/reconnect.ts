@@ -1,10 +1,10 @@
-import { abortable, abortableDelay, throwIfAborted } from '../abortable'
-import { isSessionError } from '../errors'
-import { DEFAULT_RETRY_POLICY, retryDelayMs } from '../store/retryDelay'
-import { joinableToken, prepareRole } from './connect'
-import { joinWithTimeout } from './joinWithTimeout'
-import { isExpiredTokenError } from './sdkErrors'
-import type { Connection, SessionContext } from './SessionContext'
+import { abortable, abortableDelay, throwIfAborted } from '../abortable.js'
+import { isSessionError } from '../errors.js'
+import { DEFAULT_RETRY_POLICY, retryDelayMs } from '../store/retryDelay.js'
+import { joinableToken, prepareRole } from './connect.js'
+import { joinWithTimeout } from './joinWithTimeout.js'
+import { isExpiredTokenError } from './sdkErrors.js'
+import type { Connection, SessionContext } from './SessionContext.js'
 
 /**
  * After Agora dropped the client: join the same channel again with the same role, with a

@@ -1,10 +1,10 @@
-import { SessionError, isSessionError } from '../errors'
-import { grantsPublish } from '../token/lifetime'
-import { abortable, throwIfAborted } from '../abortable'
-import { assertFits } from './connect'
-import type { Connection, SessionContext } from './SessionContext'
-import { TokenFollower } from './TokenFollower'
-import { tokenScope } from './tokenScope'
+import { SessionError, isSessionError } from '../errors.js'
+import { grantsPublish } from '../token/lifetime.js'
+import { abortable, throwIfAborted } from '../abortable.js'
+import { assertFits } from './connect.js'
+import type { Connection, SessionContext } from './SessionContext.js'
+import { TokenFollower } from './TokenFollower.js'
+import { tokenScope } from './tokenScope.js'
 
 type Step = NonNullable<SessionError['step']>
 

@@ -1,4 +1,4 @@
-import { SessionError, isSessionError, type SessionErrorCode } from '../errors'
+import { SessionError, isSessionError, type SessionErrorCode } from '../errors.js'
 
 /** The SDK's error shape: `AgoraRTCError` has `name`, a string `code` and a message. */
 interface SdkErrorLike {

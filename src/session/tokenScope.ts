@@ -1,7 +1,7 @@
-import type { TokenRequest } from '../store/TokenSource'
-import { requestKey } from '../store/requestKey'
-import { uidToString } from '../token/validate'
-import type { ClientRoleName, SessionContext } from './SessionContext'
+import type { TokenRequest } from '../store/TokenSource.js'
+import { requestKey } from '../store/requestKey.js'
+import { uidToString } from '../token/validate.js'
+import type { ClientRoleName, SessionContext } from './SessionContext.js'
 
 /**
  * The token a session needs in `channel` as `role`:

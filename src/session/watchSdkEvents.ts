@@ -1,4 +1,4 @@
-import type { SessionClient } from './SessionClient'
+import type { SessionClient } from './SessionClient.js'
 
 /** What a session does when the SDK speaks. */
 export interface SdkEventHandlers {

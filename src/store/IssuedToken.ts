@@ -1,5 +1,5 @@
-import type { TokenClaims } from '../token/TokenClaims'
-import type { TokenRequest } from './TokenSource'
+import type { TokenClaims } from '../token/TokenClaims.js'
+import type { TokenRequest } from './TokenSource.js'
 
 /** A decoded token with its deadlines carried to the local clock. All times are local ms. */
 export interface IssuedToken {

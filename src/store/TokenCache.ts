@@ -1,9 +1,9 @@
-import { serverSecToLocalMs, tokenDeadlineSec } from '../token/lifetime'
-import { isWildcard } from '../token/matchesPattern'
-import { tokenMisfit } from '../token/tokenFits'
-import type { IssuedToken } from './IssuedToken'
-import { renewalLeadMs, type RenewalPolicy } from './renewalPolicy'
-import type { TokenRequest } from './TokenSource'
+import { serverSecToLocalMs, tokenDeadlineSec } from '../token/lifetime.js'
+import { isWildcard } from '../token/matchesPattern.js'
+import { tokenMisfit } from '../token/tokenFits.js'
+import type { IssuedToken } from './IssuedToken.js'
+import { renewalLeadMs, type RenewalPolicy } from './renewalPolicy.js'
+import type { TokenRequest } from './TokenSource.js'
 
 /**
  * The latest token of each request key, and which of them can serve a new request.

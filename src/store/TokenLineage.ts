@@ -1,11 +1,11 @@
 import { ReplaySubject, timer, type SchedulerLike, type Subscription } from 'rxjs'
-import { isSessionError } from '../errors'
-import type { StoreEvent } from '../events'
-import type { IssuedToken } from './IssuedToken'
-import { minRenewIntervalMs, type RenewalPolicy } from './renewalPolicy'
-import { isRetryable } from './retryDelay'
-import { describeRequest } from './requestKey'
-import type { TokenRequest } from './TokenSource'
+import { isSessionError } from '../errors.js'
+import type { StoreEvent } from '../events.js'
+import type { IssuedToken } from './IssuedToken.js'
+import { minRenewIntervalMs, type RenewalPolicy } from './renewalPolicy.js'
+import { isRetryable } from './retryDelay.js'
+import { describeRequest } from './requestKey.js'
+import type { TokenRequest } from './TokenSource.js'
 
 /** What a lineage needs from its store. */
 export interface LineageDeps {

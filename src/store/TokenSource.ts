@@ -1,4 +1,4 @@
-import type { TokenRole } from '../token/TokenClaims'
+import type { TokenRole } from '../token/TokenClaims.js'
 
 /** What a token is asked for. Channel `'*'` asks for a wildcard-channel token. */
 export interface TokenRequest {

@@ -1,6 +1,6 @@
 import { timer, type SchedulerLike } from 'rxjs'
-import { SessionError, isSessionError } from '../errors'
-import type { TokenRequest, TokenResponse, TokenSource } from './TokenSource'
+import { SessionError, isSessionError } from '../errors.js'
+import type { TokenRequest, TokenResponse, TokenSource } from './TokenSource.js'
 
 /**
  * Calls a token source once, with a deadline: a custom source that never answers must not hang

@@ -1,10 +1,10 @@
 import ky from 'ky'
-import { SessionError } from '../errors'
-import { decodeToken } from '../token/decodeToken'
-import { bufferedFetch } from './bufferedFetch'
-import { requestFailure, tokenFetchFailed } from './tokenFetchFailed'
-import { resolveTokenFormat, type CustomTokenFormat, type TokenFormatName } from './tokenFormats'
-import type { TokenResponse, TokenSource } from './TokenSource'
+import { SessionError } from '../errors.js'
+import { decodeToken } from '../token/decodeToken.js'
+import { bufferedFetch } from './bufferedFetch.js'
+import { requestFailure, tokenFetchFailed } from './tokenFetchFailed.js'
+import { resolveTokenFormat, type CustomTokenFormat, type TokenFormatName } from './tokenFormats.js'
+import type { TokenResponse, TokenSource } from './TokenSource.js'
 
 /** Options of {@link httpTokenSource}. */
 export interface HttpTokenSourceOptions {

@@ -1,10 +1,10 @@
-import { SessionError } from '../errors'
-import { decodeToken } from '../token/decodeToken'
-import { fingerprint } from '../token/fingerprint'
-import { serverSecToLocalMs, tokenDeadlineSec } from '../token/lifetime'
-import { tokenMisfit } from '../token/tokenFits'
-import type { IssuedToken } from './IssuedToken'
-import type { TokenRequest, TokenResponse } from './TokenSource'
+import { SessionError } from '../errors.js'
+import { decodeToken } from '../token/decodeToken.js'
+import { fingerprint } from '../token/fingerprint.js'
+import { serverSecToLocalMs, tokenDeadlineSec } from '../token/lifetime.js'
+import { tokenMisfit } from '../token/tokenFits.js'
+import type { IssuedToken } from './IssuedToken.js'
+import type { TokenRequest, TokenResponse } from './TokenSource.js'
 
 /** What {@link issueToken} needs besides the token. */
 export interface IssueContext {

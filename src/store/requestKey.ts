@@ -1,5 +1,5 @@
-import { uidToString } from '../token/validate'
-import type { TokenRequest } from './TokenSource'
+import { uidToString } from '../token/validate.js'
+import type { TokenRequest } from './TokenSource.js'
 
 /** Identity of a token request: equal keys share one fetch and one renewal lineage. */
 export function requestKey(request: TokenRequest): string {

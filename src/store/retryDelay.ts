@@ -1,4 +1,4 @@
-import { isSessionError } from '../errors'
+import { isSessionError } from '../errors.js'
 
 /** How failed token fetches are retried: exponential backoff with full jitter. */
 export interface RetryPolicy {

@@ -1,7 +1,7 @@
 import { isHTTPError, isTimeoutError } from 'ky'
-import { SessionError } from '../errors'
-import { retryAfterMs } from './retryAfter'
-import { serverMessage } from './serverMessage'
+import { SessionError } from '../errors.js'
+import { retryAfterMs } from './retryAfter.js'
+import { serverMessage } from './serverMessage.js'
 
 /** Context of a `TOKEN_FETCH_FAILED` error; `undefined` fields are left off. */
 export interface TokenFetchFailure {

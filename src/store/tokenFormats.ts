@@ -1,5 +1,5 @@
-import { SessionError } from '../errors'
-import type { TokenRequest } from './TokenSource'
+import { SessionError } from '../errors.js'
+import type { TokenRequest } from './TokenSource.js'
 
 /**
  * How `httpTokenSource` talks to a token server: the JSON body to POST for a request, and

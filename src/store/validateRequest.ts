@@ -1,7 +1,7 @@
-import { SessionError } from '../errors'
-import { matchesEverything } from '../token/matchesPattern'
-import { uidToString, validateChannelPattern, validateUid } from '../token/validate'
-import type { TokenRequest } from './TokenSource'
+import { SessionError } from '../errors.js'
+import { matchesEverything } from '../token/matchesPattern.js'
+import { uidToString, validateChannelPattern, validateUid } from '../token/validate.js'
+import type { TokenRequest } from './TokenSource.js'
 
 /**
  * Throws `INVALID_ARGUMENT` for a request no token server should be asked: a bad channel

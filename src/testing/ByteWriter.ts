@@ -1,4 +1,4 @@
-import { SessionError } from '../errors'
+import { SessionError } from '../errors.js'
 
 const encoder = new TextEncoder()
 

@@ -1,5 +1,5 @@
 import type { ClientRole, ConnectionState, ILocalTrack, UID } from 'agora-rtc-sdk-ng'
-import type { SessionClient } from '../session/SessionClient'
+import type { SessionClient } from '../session/SessionClient.js'
 
 /** One call made on a {@link FakeClient}, recorded before the call does anything. */
 export interface FakeClientCall {

@@ -1,6 +1,6 @@
 import type { ClientRole } from 'agora-rtc-sdk-ng'
 import type { SchedulerLike } from 'rxjs'
-import type { TokenClaims } from '../token/TokenClaims'
+import type { TokenClaims } from '../token/TokenClaims.js'
 
 /** Options of {@link createLocalEdge}. One of `appCertificate` and `verify` is required. */
 export interface LocalEdgeOptions {

@@ -1,5 +1,5 @@
-import { isWildcard, matchesPattern } from '../token/matchesPattern'
-import type { TokenClaims } from '../token/TokenClaims'
+import { isWildcard, matchesPattern } from '../token/matchesPattern.js'
+import type { TokenClaims } from '../token/TokenClaims.js'
 
 /** What the edge compares a token with. */
 export interface EdgeTokenContext {

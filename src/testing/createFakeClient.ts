@@ -1,13 +1,13 @@
 import type { ClientRole, ConnectionState, ILocalTrack, UID } from 'agora-rtc-sdk-ng'
-import type { SessionClient } from '../session/SessionClient'
-import { validateChannelName, validateUid } from '../token/validate'
-import { invalidOperation, operationAborted } from './edgeErrors'
-import { edgeServerOf, type EdgeConnection, type EdgePeer } from './edgeServer'
-import { FakeAgoraRTCError } from './FakeAgoraRTCError'
-import type { FakeClient, FakeClientCall, FakeClientOptions } from './FakeClient'
-import type { LocalEdge } from './LocalEdge'
+import type { SessionClient } from '../session/SessionClient.js'
+import { validateChannelName, validateUid } from '../token/validate.js'
+import { invalidOperation, operationAborted } from './edgeErrors.js'
+import { edgeServerOf, type EdgeConnection, type EdgePeer } from './edgeServer.js'
+import { FakeAgoraRTCError } from './FakeAgoraRTCError.js'
+import type { FakeClient, FakeClientCall, FakeClientOptions } from './FakeClient.js'
+import type { LocalEdge } from './LocalEdge.js'
 
-export { createFakeLocalTrack } from './createFakeLocalTrack'
+export { createFakeLocalTrack } from './createFakeLocalTrack.js'
 
 type Listener = (...args: unknown[]) => unknown
 

@@ -1,12 +1,12 @@
 import type { ClientRole, UID } from 'agora-rtc-sdk-ng'
 import { BehaviorSubject, Subscription, asyncScheduler, filter, take, timer } from 'rxjs'
-import { SessionError } from '../errors'
-import { grantsPublish } from '../token/lifetime'
-import type { TokenClaims } from '../token/TokenClaims'
-import { uidToString } from '../token/validate'
-import { abortReason, abortableDelay } from '../abortable'
-import { checkEdgeToken } from './checkEdgeToken'
-import { edgeDeadlineSec } from './edgeDeadlineSec'
+import { SessionError } from '../errors.js'
+import { grantsPublish } from '../token/lifetime.js'
+import type { TokenClaims } from '../token/TokenClaims.js'
+import { uidToString } from '../token/validate.js'
+import { abortReason, abortableDelay } from '../abortable.js'
+import { checkEdgeToken } from './checkEdgeToken.js'
+import { edgeDeadlineSec } from './edgeDeadlineSec.js'
 import {
   INVALID_TOKEN,
   KEY_EXPIRED,
@@ -15,11 +15,11 @@ import {
   noAuthority,
   renewRefused,
   uidConflict,
-} from './edgeErrors'
-import { attachEdgeServer, type EdgeConnection, type EdgeJoinRequest, type EdgePeer } from './edgeServer'
-import type { FakeAgoraRTCError } from './FakeAgoraRTCError'
-import type { EdgeRecord, LocalEdge, LocalEdgeOptions } from './LocalEdge'
-import { verifyToken } from './verifyToken'
+} from './edgeErrors.js'
+import { attachEdgeServer, type EdgeConnection, type EdgeJoinRequest, type EdgePeer } from './edgeServer.js'
+import type { FakeAgoraRTCError } from './FakeAgoraRTCError.js'
+import type { EdgeRecord, LocalEdge, LocalEdgeOptions } from './LocalEdge.js'
+import { verifyToken } from './verifyToken.js'
 
 /** The SDK's server pushes `token-privilege-will-expire` this long before a privilege dies. */
 const WILL_EXPIRE_LEAD_MS = 30_000

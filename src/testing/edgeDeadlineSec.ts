@@ -1,4 +1,4 @@
-import type { TokenClaims } from '../token/TokenClaims'
+import type { TokenClaims } from '../token/TokenClaims.js'
 
 /**
  * When the edge drops a client holding `claims` (unix seconds, server clock; `Infinity` for never):

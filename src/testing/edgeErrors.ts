@@ -1,4 +1,4 @@
-import { FakeAgoraRTCError } from './FakeAgoraRTCError'
+import { FakeAgoraRTCError } from './FakeAgoraRTCError.js'
 
 /** The gateway's words for a token it cannot accept (bad signature, app id, channel or uid). */
 export const INVALID_TOKEN = 'invalid token, authorized failed'

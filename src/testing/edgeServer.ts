@@ -1,6 +1,6 @@
 import type { ClientRole, UID } from 'agora-rtc-sdk-ng'
 import type { SchedulerLike } from 'rxjs'
-import type { LocalEdge } from './LocalEdge'
+import type { LocalEdge } from './LocalEdge.js'
 
 /** How the edge talks back to a connected fake client (the SDK's signalling push). */
 export interface EdgePeer {

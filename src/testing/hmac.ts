@@ -1,4 +1,4 @@
-import { ByteWriter } from './ByteWriter'
+import { ByteWriter } from './ByteWriter.js'
 
 const encoder = new TextEncoder()
 

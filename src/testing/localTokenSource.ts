@@ -1,8 +1,8 @@
 import { asyncScheduler, type SchedulerLike } from 'rxjs'
-import { SessionError } from '../errors'
-import type { TokenRequest, TokenResponse, TokenSource } from '../store/TokenSource'
-import { abortableDelay } from '../abortable'
-import { mintToken } from './mintToken'
+import { SessionError } from '../errors.js'
+import type { TokenRequest, TokenResponse, TokenSource } from '../store/TokenSource.js'
+import { abortableDelay } from '../abortable.js'
+import { mintToken } from './mintToken.js'
 
 /** Options of {@link localTokenSource}. */
 export interface LocalTokenSourceOptions {

@@ -1,9 +1,9 @@
-import { SessionError } from '../errors'
-import { base64Encode, deflate } from '../token/codec'
-import type { TokenRole } from '../token/TokenClaims'
-import { uidToString, validateChannelPattern, validateUid } from '../token/validate'
-import { ByteWriter } from './ByteWriter'
-import { signAccessToken2 } from './hmac'
+import { SessionError } from '../errors.js'
+import { base64Encode, deflate } from '../token/codec.js'
+import type { TokenRole } from '../token/TokenClaims.js'
+import { uidToString, validateChannelPattern, validateUid } from '../token/validate.js'
+import { ByteWriter } from './ByteWriter.js'
+import { signAccessToken2 } from './hmac.js'
 
 /** Relative privilege lifetimes in seconds after the issue time; 0 = never expires. */
 export interface MintPrivileges {

@@ -1,7 +1,7 @@
-import { SessionError } from '../errors'
-import { parseToken } from '../token/decodeToken'
-import type { TokenClaims } from '../token/TokenClaims'
-import { bytesEqual, signAccessToken2 } from './hmac'
+import { SessionError } from '../errors.js'
+import { parseToken } from '../token/decodeToken.js'
+import type { TokenClaims } from '../token/TokenClaims.js'
+import { bytesEqual, signAccessToken2 } from './hmac.js'
 
 /**
  * Decodes a token and checks its HMAC-SHA256 signature against `appCertificate`, as Agora's

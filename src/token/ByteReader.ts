@@ -1,4 +1,4 @@
-import { SessionError } from '../errors'
+import { SessionError } from '../errors.js'
 
 // Token bytes are UTF-8 and must round-trip exactly: `fatal` turns bad bytes into an error
 // instead of U+FFFD, and `ignoreBOM` keeps a leading U+FEFF that the default would drop.

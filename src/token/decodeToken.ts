@@ -1,7 +1,7 @@
-import { SessionError, isSessionError } from '../errors'
-import { ByteReader } from './ByteReader'
-import { InflateLimitError, base64Decode, inflate } from './codec'
-import type { RtcClaims, RtcPrivileges, TokenClaims } from './TokenClaims'
+import { SessionError, isSessionError } from '../errors.js'
+import { ByteReader } from './ByteReader.js'
+import { InflateLimitError, base64Decode, inflate } from './codec.js'
+import type { RtcClaims, RtcPrivileges, TokenClaims } from './TokenClaims.js'
 
 const VERSION = '007'
 const UPGRADE_GUIDE = 'https://docs.agora.io/en/video-calling/get-started/authentication-workflow'

@@ -1,4 +1,4 @@
-import type { TokenClaims, TokenRole } from './TokenClaims'
+import type { TokenClaims, TokenRole } from './TokenClaims.js'
 
 /**
  * When a token stops being good for `role`, in unix seconds (server clock): the earliest of the

@@ -1,7 +1,7 @@
-import type { SessionErrorCode } from '../errors'
-import type { TokenClaims, TokenRole } from './TokenClaims'
-import { matchesEverything, matchesPattern } from './matchesPattern'
-import { uidToString } from './validate'
+import type { SessionErrorCode } from '../errors.js'
+import type { TokenClaims, TokenRole } from './TokenClaims.js'
+import { matchesEverything, matchesPattern } from './matchesPattern.js'
+import { uidToString } from './validate.js'
 
 /** What a token is to be used for. `channel: '*'` means "any channel" (a wildcard token). */
 export interface TokenUse {

@@ -1,4 +1,4 @@
-import { SessionError } from '../errors'
+import { SessionError } from '../errors.js'
 
 const MAX_CHANNEL_BYTES = 64
 const MAX_ACCOUNT_BYTES = 255
