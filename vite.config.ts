@@ -1,4 +1,7 @@
+import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vitest/config'
+
+const src = (path: string): string => fileURLToPath(new URL(`./src/${path}`, import.meta.url))
 
 /**
  * Library build (`npm run build`) and unit tests (`npm test`).
@@ -15,12 +18,20 @@ export default defineConfig({
       formats: ['es'],
     },
     rollupOptions: {
-      external: [/^rxjs($|\/)/, /^ky($|\/)/, /^agora-rtc-sdk-ng($|\/)/],
+      external: [/^rxjs($|\/)/, /^ky($|\/)/, /^fflate($|\/)/, /^@noble\/hashes($|\/)/, /^agora-rtc-sdk-ng($|\/)/],
     },
+  },
+  // Tests written the way apps write them import the package by its name (test/app, the README's
+  // snippets); here that name is the source. tsconfig.json's `paths` say the same to tsc.
+  resolve: {
+    alias: [
+      { find: /^agora-rtc-session$/, replacement: src('index.ts') },
+      { find: /^agora-rtc-session\/testing$/, replacement: src('testing/index.ts') },
+    ],
   },
   test: {
     environment: 'happy-dom',
-    include: ['test/unit/**/*.test.ts', 'test/e2e/**/*.test.ts'],
+    include: ['test/unit/**/*.test.ts', 'test/app/**/*.test.ts', 'test/e2e/**/*.test.ts'],
     testTimeout: 20_000,
   },
 })

@@ -28,6 +28,11 @@ export interface SessionOptions {
   sdk?: { VERSION: string; setParameter?: (key: string, value: unknown) => void }
   /** Default 15 000. The SDK's join() never fails while offline; the session gives up after this. */
   joinTimeoutMs?: number
+  /**
+   * The session's clock (and its own store's). Default `asyncScheduler`, so fake timers (vitest,
+   * Jest, sinon) drive it with no option, together with the test doubles of
+   * `agora-rtc-session/testing`.
+   */
   scheduler?: SchedulerLike
   /** Wake-ups for the session's own store (ignored with a shared store). */
   wake$?: Observable<unknown>

@@ -18,6 +18,10 @@ export interface TokenStoreOptions {
   source: TokenSource
   /** When given, tokens for another app id are refused (`TOKEN_MISMATCH`). */
   appId?: string
+  /**
+   * Renewal and retry timers run on it, and `now()` is its clock. Default `asyncScheduler`, so
+   * fake timers (vitest, Jest, sinon) drive the store with no option.
+   */
   scheduler?: SchedulerLike
   /** Returns a number in [0, 1); used for jitter. Default `Math.random`. */
   random?: () => number

@@ -163,7 +163,7 @@ export function httpTokenSource(options: HttpTokenSourceOptions): TokenSource {
     }
 
     try {
-      await decodeToken(token)
+      decodeToken(token)
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error)
       throw tokenFetchFailed(`${server} answered ${status} but the token is not an AccessToken2: ${reason}`, {

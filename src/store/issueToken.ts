@@ -26,11 +26,11 @@ export interface IssueContext {
  * in time, a fresh token on a wrong clock too; a local clock that is slightly ahead only makes
  * renewal a little early.
  *
- * Rejects `TOKEN_MISMATCH` when the token does not serve the request, and `TOKEN_EXPIRED` when
+ * Throws `TOKEN_MISMATCH` when the token does not serve the request, and `TOKEN_EXPIRED` when
  * it is dead on arrival.
  */
-export async function issueToken(response: TokenResponse, request: TokenRequest, ctx: IssueContext): Promise<IssuedToken> {
-  const claims = await decodeToken(response.token)
+export function issueToken(response: TokenResponse, request: TokenRequest, ctx: IssueContext): IssuedToken {
+  const claims = decodeToken(response.token)
   const use = ctx.appId === undefined ? request : { ...request, appId: ctx.appId }
   const misfit = tokenMisfit(claims, use)
   if (misfit !== null) {

@@ -8,9 +8,17 @@ export interface LocalEdgeOptions {
   appId: string
   /** Checks token signatures with `verifyToken(token, appCertificate)`. */
   appCertificate?: string
-  /** Checks a token and returns its claims, rejecting a bad one; used instead of the certificate. */
-  verify?: (token: string) => Promise<TokenClaims>
-  /** Default `asyncScheduler`. Join latency and the expiry timers run on it. */
+  /**
+   * Checks a token and returns its claims, throwing (or rejecting) for a bad one; used instead of
+   * the certificate, e.g. to check signatures on a server. A synchronous function keeps joins on
+   * the test's clock; a promise (a request to a server) settles when that server answers.
+   */
+  verify?: (token: string) => TokenClaims | Promise<TokenClaims>
+  /**
+   * Join latency and the expiry timers run on it. Default `asyncScheduler`, as for every double,
+   * the store and the session: one clock, which fake timers (vitest, Jest, sinon) drive with no
+   * option. Its fake clients run on it too.
+   */
   scheduler?: SchedulerLike
   /**
    * Co-host authentication (Agora's "strict token permission"): a host needs a token granting

@@ -298,7 +298,7 @@ export function createLocalEdge(o: LocalEdgeOptions): LocalEdge {
   return edge
 }
 
-function pickVerify(o: LocalEdgeOptions): (token: string) => Promise<TokenClaims> {
+function pickVerify(o: LocalEdgeOptions): (token: string) => TokenClaims | Promise<TokenClaims> {
   if (o.verify !== undefined) return o.verify
   const certificate = o.appCertificate
   if (certificate === undefined) {

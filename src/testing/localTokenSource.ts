@@ -8,7 +8,10 @@ import { mintToken } from './mintToken.js'
 export interface LocalTokenSourceOptions {
   appId: string
   appCertificate: string
-  /** Default `asyncScheduler`. Latency runs on it and tokens are issued at its `now()`. */
+  /**
+   * Latency runs on it and tokens are issued at its `now()`. Default `asyncScheduler`, as for every
+   * double, the store and the session: one clock, which fake timers drive with no option.
+   */
   scheduler?: SchedulerLike
   /** How long each request takes, in ms on the scheduler. Default 0. */
   latencyMs?: number
@@ -77,7 +80,7 @@ export function localTokenSource(o: LocalTokenSourceOptions): LocalTokenSource {
     if (fault !== null) throw faultError(fault)
     const serverTime = scheduler.now() + offsetMs
     const expireSec = request.expireSec ?? o.expireSec ?? DEFAULT_EXPIRE_SEC
-    const token = await mintToken({
+    const token = mintToken({
       appId: o.appId,
       appCertificate: o.appCertificate,
       channel: request.channel,

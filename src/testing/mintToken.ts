@@ -41,23 +41,24 @@ const PRIVILEGE_KEYS = { joinChannel: 1, publishAudio: 2, publishVideo: 3, publi
 const RTC_SERVICE = 1
 
 /**
- * Mints a signed AccessToken2 holding one RTC service, byte-identical to agora-token's
+ * Mints a signed AccessToken2 holding one RTC service: the content agora-token's
  * `RtcTokenBuilder.buildTokenWithUid` / `buildTokenWithUserAccount` (with `role`) and
- * `buildTokenWithUidAndPrivilege` (with all four `privileges`) for the same issue time and salt.
- * Uses WebCrypto and `CompressionStream`, so it runs in the browser too; there the deflate
- * bytes differ from Node's zlib (Chromium compresses differently), while the signed content
- * they hold is identical, which is what Agora checks.
+ * `buildTokenWithUidAndPrivilege` (with all four `privileges`) sign, byte for byte, for the same
+ * issue time and salt. Synchronous (fflate and @noble/hashes), the same bytes in Node and in browsers. The signed
+ * content is identical to agora-token's; the zlib bytes around it differ from Node's zlib (two
+ * deflaters compress differently), which Agora does not mind: it inflates, then checks the
+ * signature of what it inflated.
  *
  * Unlike agora-token, the app id and certificate need not be 32 hex digits (tests may use
  * readable ones); the channel and uid are checked like the library checks them.
  *
  * @example
  * ```ts
- * const token = await mintToken({ appId, appCertificate, channel: 'lobby', uid: 42,
+ * const token = mintToken({ appId, appCertificate, channel: 'lobby', uid: 42,
  *   role: 'subscriber', expireSec: 3600, issuedAt: Math.floor(scheduler.now() / 1000) })
  * ```
  */
-export async function mintToken(o: MintTokenOptions): Promise<string> {
+export function mintToken(o: MintTokenOptions): string {
   validateChannelPattern(o.channel)
   validateUid(o.uid)
   for (const name of ['appId', 'appCertificate'] as const) {
@@ -85,9 +86,9 @@ export async function mintToken(o: MintTokenOptions): Promise<string> {
     .string(uidToString(o.uid))
     .finish()
 
-  const signature = await signAccessToken2(o.appCertificate, issuedAt, salt, signingInfo)
+  const signature = signAccessToken2(o.appCertificate, issuedAt, salt, signingInfo)
   const content = new ByteWriter().bytes(signature).raw(signingInfo).finish()
-  return `007${base64Encode(await deflate(content))}`
+  return `007${base64Encode(deflate(content))}`
 }
 
 function privilegeMap(o: MintTokenOptions): Map<number, number> {

@@ -5,15 +5,15 @@ import { bytesEqual, signAccessToken2 } from './hmac.js'
 
 /**
  * Decodes a token and checks its HMAC-SHA256 signature against `appCertificate`, as Agora's
- * edge does. Rejects with `SessionError` code `'TOKEN_INVALID'` when the token is malformed or
- * the signature does not match (wrong certificate, or the token was altered).
+ * edge does. Synchronous. Throws `SessionError` code `'TOKEN_INVALID'` when the token is
+ * malformed or the signature does not match (wrong certificate, or the token was altered).
  */
-export async function verifyToken(token: string, appCertificate: string): Promise<TokenClaims> {
+export function verifyToken(token: string, appCertificate: string): TokenClaims {
   if (typeof appCertificate !== 'string') {
     throw new SessionError('INVALID_ARGUMENT', 'appCertificate must be a string')
   }
-  const { claims, signature, signingInfo } = await parseToken(token)
-  const expected = await signAccessToken2(appCertificate, claims.issuedAt, claims.salt, signingInfo.slice())
+  const { claims, signature, signingInfo } = parseToken(token)
+  const expected = signAccessToken2(appCertificate, claims.issuedAt, claims.salt, signingInfo)
   if (!bytesEqual(signature, expected)) {
     throw new SessionError(
       'TOKEN_INVALID',

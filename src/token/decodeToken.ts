@@ -5,8 +5,11 @@ import type { RtcClaims, RtcPrivileges, TokenClaims } from './TokenClaims.js'
 
 const VERSION = '007'
 const UPGRADE_GUIDE = 'https://docs.agora.io/en/video-calling/get-started/authentication-workflow'
-/** Real tokens are a few hundred characters; this only stops absurd inputs early. */
-const MAX_TOKEN_CHARS = 100_000
+/**
+ * The SDK refuses longer tokens (`Invalid token: Length of the string: [1,2047]`); checked before
+ * anything is inflated, so a crafted zlib bomb costs nothing.
+ */
+const MAX_TOKEN_CHARS = 2047
 /** Cap on the decompressed body: far above any real token, far below a zip bomb's payload. */
 const MAX_CONTENT_BYTES = 64 * 1024
 
@@ -50,26 +53,27 @@ export interface ParsedToken {
  * Decodes an AccessToken2 (`"007"` + base64 of zlib-deflated bytes) without checking its
  * signature (that needs the app certificate, which never reaches a browser).
  *
- * Rejects with `SessionError` code `'TOKEN_INVALID'` for anything that is not a well-formed
- * AccessToken2, with a message that says what is wrong. Privilege times are absolute unix
- * seconds in the server's clock; see {@link TokenClaims}.
+ * Synchronous. Throws `SessionError` code `'TOKEN_INVALID'` for anything that is not a
+ * well-formed AccessToken2 (also for tokens over 2,047 characters, the SDK's own limit), with a
+ * message that says what is wrong. Privilege times are absolute unix seconds in the server's
+ * clock; see {@link TokenClaims}.
  *
  * @example
  * ```ts
- * const claims = await decodeToken(token)
+ * const claims = decodeToken(token)
  * claims.rtc?.privileges.joinChannel // e.g. 1735693200, or Infinity
  * ```
  */
-export async function decodeToken(token: string): Promise<TokenClaims> {
-  return (await parseToken(token)).claims
+export function decodeToken(token: string): TokenClaims {
+  return parseToken(token).claims
 }
 
 /**
  * {@link decodeToken}, also returning the stored signature and the signed bytes.
  * @internal For `verifyToken` in `src/testing`; not part of the public API.
  */
-export async function parseToken(token: unknown): Promise<ParsedToken> {
-  const content = await tokenContent(token)
+export function parseToken(token: unknown): ParsedToken {
+  const content = tokenContent(token)
   try {
     return parseContent(content)
   } catch (error) {
@@ -78,13 +82,15 @@ export async function parseToken(token: unknown): Promise<ParsedToken> {
   }
 }
 
-async function tokenContent(token: unknown): Promise<Uint8Array<ArrayBuffer>> {
+function tokenContent(token: unknown): Uint8Array<ArrayBuffer> {
   if (typeof token !== 'string') {
     throw invalid(`token must be a string, got ${token === null ? 'null' : typeof token}`)
   }
   if (token === '') throw invalid('token is empty')
   if (token.length > MAX_TOKEN_CHARS) {
-    throw invalid(`token is ${token.length} characters long; an AccessToken2 is far shorter`)
+    throw invalid(
+      `token is ${token.length} characters long; the SDK accepts at most ${MAX_TOKEN_CHARS} (an AccessToken2 is a few hundred)`,
+    )
   }
   checkPrefix(token)
 
@@ -98,7 +104,7 @@ async function tokenContent(token: unknown): Promise<Uint8Array<ArrayBuffer>> {
   }
 
   try {
-    return await inflate(compressed, MAX_CONTENT_BYTES)
+    return inflate(compressed, MAX_CONTENT_BYTES)
   } catch (cause) {
     if (cause instanceof InflateLimitError) {
       throw invalid(`token expands to more than ${MAX_CONTENT_BYTES} bytes; an AccessToken2 is a few hundred`, cause)

@@ -1,18 +1,25 @@
+import { createRequire } from 'node:module'
+import { fileURLToPath } from 'node:url'
+import { build, type Rolldown } from 'vite'
+import { launchChromium } from '../e2e/support/chromium'
 import { mintToken } from '../../src/testing/mintToken'
 import { decodeToken } from '../../src/token/decodeToken'
 
 const APP_ID = '970ca35de60c44645bbae8a215061b33'
 const CERT = '5cfd2fd1755d40ecb72977518be15d3b'
+const DECODE_ENTRY = fileURLToPath(new URL('../../src/token/decodeToken.ts', import.meta.url))
 
-/**
- * Decode throughput: mints `distinct` varied tokens (not timed), then decodes `count` tokens
- * one after another (as a page does) and reports tokens per second.
- */
-export async function benchDecode(count = 20_000, distinct = 1_000): Promise<{ tokensPerSec: number }> {
+// agora-token's parser (src/AccessToken2.js; not in its index or typings), the reference rate.
+const { AccessToken2 } = createRequire(import.meta.url)('agora-token/src/AccessToken2') as {
+  AccessToken2: new () => { from_string(token: string): boolean }
+}
+
+/** `distinct` varied tokens: channels, wildcards, accounts, roles, lifetimes (not timed). */
+export function benchTokens(distinct = 1_000): string[] {
   const tokens: string[] = []
   for (let i = 0; i < distinct; i++) {
     tokens.push(
-      await mintToken({
+      mintToken({
         appId: APP_ID,
         appCertificate: CERT,
         channel: i % 10 === 0 ? '*' : `room-${i}`,
@@ -25,10 +32,61 @@ export async function benchDecode(count = 20_000, distinct = 1_000): Promise<{ t
       }),
     )
   }
-  for (const token of tokens.slice(0, 200)) await decodeToken(token) // warm-up
+  return tokens
+}
 
+/** Calls per second of `run` over `count` tokens one after another, after a warm-up. */
+function rate(tokens: readonly string[], count: number, run: (token: string) => unknown): number {
+  for (const token of tokens.slice(0, 200)) run(token)
   const start = performance.now()
-  for (let i = 0; i < count; i++) await decodeToken(tokens[i % distinct] ?? '')
-  const seconds = (performance.now() - start) / 1000
-  return { tokensPerSec: Math.round(count / seconds) }
+  for (let i = 0; i < count; i++) run(tokens[i % tokens.length] ?? '')
+  return Math.round(count / ((performance.now() - start) / 1000))
+}
+
+/** decodeToken's code as one ES module, for the page. */
+async function decodeModule(): Promise<string> {
+  const output = await build({
+    configFile: false,
+    logLevel: 'silent',
+    publicDir: false,
+    build: { write: false, minify: true, sourcemap: false, lib: { entry: DECODE_ENTRY, formats: ['es'], fileName: 'decode' } },
+  })
+  const outputs = (Array.isArray(output) ? output : [output]) as Rolldown.RolldownOutput[]
+  return outputs.flatMap((o) => o.output).flatMap((chunk) => (chunk.type === 'chunk' ? [chunk.code] : [])).join('\n')
+}
+
+/** Decode throughput in the system Chromium (the e2e browser), on the same tokens. */
+async function chromiumRate(tokens: readonly string[], count: number): Promise<number> {
+  const code = await decodeModule()
+  const browser = await launchChromium()
+  try {
+    const page = await browser.context.newPage()
+    await page.goto('about:blank')
+    // Source text, not a function: vitest rewrites import() in the functions it compiles.
+    const script = `(async () => {
+      const url = URL.createObjectURL(new Blob([${JSON.stringify(code)}], { type: 'text/javascript' }))
+      const { decodeToken } = await import(url)
+      const tokens = ${JSON.stringify(tokens)}
+      for (const token of tokens.slice(0, 200)) decodeToken(token)
+      const start = performance.now()
+      for (let i = 0; i < ${count}; i++) decodeToken(tokens[i % tokens.length])
+      return Math.round(${count} / ((performance.now() - start) / 1000))
+    })()`
+    return (await page.evaluate(script)) as number
+  } finally {
+    await browser.close()
+  }
+}
+
+/**
+ * Decode throughput: `count` decodes one after another (as a page does) of 1,000 distinct
+ * tokens, by decodeToken and by agora-token's `AccessToken2.from_string` in Node, and by
+ * decodeToken in Chromium.
+ */
+export async function benchDecode(count = 100_000): Promise<{ node: number; agoraToken: number; chromium: number }> {
+  const tokens = benchTokens()
+  const node = rate(tokens, count, decodeToken)
+  const agoraToken = rate(tokens, count, (token) => new AccessToken2().from_string(token))
+  const chromium = await chromiumRate(tokens, count)
+  return { node, agoraToken, chromium }
 }

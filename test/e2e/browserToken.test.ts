@@ -1,8 +1,9 @@
 // @vitest-environment node
 import { fileURLToPath } from 'node:url'
-import { inflateSync } from 'node:zlib'
+import { deflateSync, inflateSync } from 'node:zlib'
 import { RtcRole, RtcTokenBuilder } from 'agora-token'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { mintToken } from '../../src/testing/mintToken'
 import { launchChromium, type TestBrowser } from './support/chromium'
 import { startDemoServer, type DemoServer } from './support/demoServer'
 
@@ -14,8 +15,7 @@ const SRC = fileURLToPath(new URL('../../src', import.meta.url))
 
 /** agora-token's builder with its clock (`new Date()`) and salt (`Math.random()`) pinned. */
 function agoraToken(): string {
-  vi.useFakeTimers({ toFake: ['Date'] })
-  vi.setSystemTime(ISSUED_AT * 1000)
+  vi.useFakeTimers({ now: ISSUED_AT * 1000 })
   const random = vi.spyOn(Math, 'random').mockReturnValue((SALT - 0.5) / 99999999)
   try {
     return RtcTokenBuilder.buildTokenWithUid(APP_ID, CERT, 'lobby', 42, RtcRole.PUBLISHER, 3600, 3600)
@@ -25,7 +25,7 @@ function agoraToken(): string {
   }
 }
 
-describe('the token model in Chromium (WebCrypto, CompressionStream, DecompressionStream)', () => {
+describe('the token model in Chromium (fflate, @noble/hashes: the same code as in Node)', () => {
   let server: DemoServer | undefined
   let browser: TestBrowser | undefined
 
@@ -39,40 +39,55 @@ describe('the token model in Chromium (WebCrypto, CompressionStream, Decompressi
     await server?.close()
   }, 30_000)
 
-  it('mints the same signed content as agora-token, verifies, refuses a wrong certificate and trailing bytes, and decodes', async () => {
+  it('mints the same token as Node and the same signed content as agora-token, verifies, refuses a wrong certificate, trailing bytes, a zlib bomb and an over-long token at once, and decodes', async () => {
     if (server === undefined || browser === undefined) throw new Error('setup failed')
     const page = await browser.newPage(server.url)
     // Vite serves the library's sources to the page as modules (/@fs/ + absolute path).
     const base = `${server.url.replace(/\/$/, "")}/@fs${SRC}`
     // Passed as source text: vitest rewrites import() in functions it compiles, and this one runs in the page.
+    // A zlib bomb that fits the SDK's 2,047 characters (1.5 MB of zeros), and one character too many.
+    const bomb = `007${deflateSync(new Uint8Array(1_500_000), { level: 9 }).toString('base64')}`
+    expect(bomb.length).toBeLessThanOrEqual(2047)
+    const tooLong = `007${'A'.repeat(2045)}`
     const script = `(async () => {
       const testing = await import('${base}/testing/index.ts')
       const { decodeToken } = await import('${base}/token/decodeToken.ts')
       const options = { appId: '${APP_ID}', appCertificate: '${CERT}', channel: 'lobby', uid: 42, role: 'publisher',
         expireSec: 3600, privilegeExpireSec: 3600, issuedAt: ${ISSUED_AT}, salt: ${SALT} }
-      const token = await testing.mintToken(options)
-      const verified = await testing.verifyToken(token, options.appCertificate)
-      const codeOf = (promise) => promise.then(() => 'accepted', (e) => e.code)
-      const wrongCertificate = await codeOf(testing.verifyToken(token, 'f'.repeat(32)))
-      const trailing = await codeOf(decodeToken(token + 'AAAA'))
-      const decoded = await decodeToken(token)
-      return { token, verifiedAppId: verified.appId, wrongCertificate, trailing, rtc: decoded.rtc, expiresAt: decoded.expiresAt }
+      const token = testing.mintToken(options)
+      const verified = testing.verifyToken(token, options.appCertificate)
+      // Synchronous: a throw here, never a promise.
+      const codeOf = (run) => { try { const value = run(); return value instanceof Promise ? 'a promise' : 'accepted' } catch (e) { return e.code } }
+      const wrongCertificate = codeOf(() => testing.verifyToken(token, 'f'.repeat(32)))
+      const trailing = codeOf(() => decodeToken(token + 'AAAA'))
+      const bomb = codeOf(() => decodeToken('${bomb}'))
+      const tooLong = codeOf(() => decodeToken('${tooLong}'))
+      const decoded = decodeToken(token)
+      return { token, verifiedAppId: verified.appId, wrongCertificate, trailing, bomb, tooLong, rtc: decoded.rtc, expiresAt: decoded.expiresAt }
     })()`
     const result = (await page.evaluate(script)) as {
       token: string
       verifiedAppId: string
       wrongCertificate: string
       trailing: string
+      bomb: string
+      tooLong: string
       rtc: unknown
       expiresAt: number
     }
-    // Chromium's deflate differs from Node's zlib in the compressed bytes, not in what they hold:
-    // the same signed content, so the same token to Agora (any valid zlib stream decodes).
+    // The same code in both: the same bytes.
+    expect(result.token).toBe(
+      mintToken({ appId: APP_ID, appCertificate: CERT, channel: 'lobby', uid: 42, role: 'publisher', expireSec: 3600, privilegeExpireSec: 3600, issuedAt: ISSUED_AT, salt: SALT }),
+    )
+    // fflate's deflate differs from Node's zlib (agora-token) in the compressed bytes, not in what
+    // they hold: the same signed content, so the same token to Agora (any valid zlib stream decodes).
     const content = (token: string) => inflateSync(Buffer.from(token.slice(3), 'base64'))
     expect(content(result.token).equals(content(agoraToken()))).toBe(true)
     expect(result.verifiedAppId).toBe(APP_ID)
     expect(result.wrongCertificate).toBe('TOKEN_INVALID')
     expect(result.trailing).toBe('TOKEN_INVALID')
+    expect(result.bomb).toBe('TOKEN_INVALID')
+    expect(result.tooLong).toBe('TOKEN_INVALID')
     expect(result.expiresAt).toBe(ISSUED_AT + 3600)
     expect(result.rtc).toEqual({
       channel: 'lobby',

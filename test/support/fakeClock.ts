@@ -1,17 +1,12 @@
 import { vi } from 'vitest'
-import { installSyncPlatform, uninstallSyncPlatform } from './syncPlatform'
 
 /**
- * Fake clock for tests: timers and Date are faked, and WebCrypto / (De)CompressionStream are
- * replaced by same-thread stand-ins (see syncPlatform.ts) so that nothing settles outside the
- * fake clock.
+ * The fake clock the way an app's tests use it: plain `vi.useFakeTimers()` (every timer, `Date`
+ * and `performance` faked), nothing else stubbed. The token codec and the test doubles are
+ * synchronous, so nothing settles outside the fake clock.
  */
 export function useFakeClock(startMs = Date.UTC(2026, 10, 29, 8, 0, 0)): void {
-  installSyncPlatform()
-  vi.useFakeTimers({
-    toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'],
-    now: startMs,
-  })
+  vi.useFakeTimers({ now: startMs })
 }
 
 /** Lets pending promises (and zero-delay timers) settle without moving the clock. */
@@ -30,8 +25,7 @@ export async function advance(ms: number, stepMs = 1000): Promise<void> {
   }
 }
 
-/** Restores real timers and the real platform. Call in afterEach. */
+/** Restores real timers. Call in afterEach. */
 export function useRealClock(): void {
   vi.useRealTimers()
-  uninstallSyncPlatform()
 }

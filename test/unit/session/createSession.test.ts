@@ -109,7 +109,7 @@ describe('createSession', () => {
         uid: 42,
         audienceTokens: 'channel',
         wake$: NEVER,
-        tokens: () => mintToken({ ...mint, appCertificate: APP_CERTIFICATE, role: 'subscriber', expireSec: 3600 }),
+        tokens: async () => mintToken({ ...mint, appCertificate: APP_CERTIFICATE, role: 'subscriber', expireSec: 3600 }),
       })
       const error = await session.join('lobby').catch((e: unknown) => e)
       expect(codeOf(error)).toBe('TOKEN_MISMATCH')

@@ -152,7 +152,7 @@ describe('token store clock guess without a server time', () => {
     const { mintToken } = await import('../../../src/testing/mintToken')
     const issuedAt = Math.floor(Date.now() / 1000) - 3000 // 50 minutes old, 10 minutes left
     const store = createTokenStore({
-      source: () => mintToken({ appId: APP_ID, appCertificate: APP_CERTIFICATE, channel: '*', uid: 42, role: 'subscriber', expireSec: 3600, privilegeExpireSec: 3600, issuedAt }),
+      source: async () => mintToken({ appId: APP_ID, appCertificate: APP_CERTIFICATE, channel: '*', uid: 42, role: 'subscriber', expireSec: 3600, privilegeExpireSec: 3600, issuedAt }),
       wake$: NEVER,
     })
     const token = await store.get({ channel: '*', uid: 42, role: 'subscriber' })
@@ -166,7 +166,7 @@ describe('token store clock guess without a server time', () => {
     for (const offsetMs of [12 * HOUR, -12 * HOUR]) {
       const serverNowSec = Math.floor((Date.now() + offsetMs) / 1000)
       const store = createTokenStore({
-        source: () => mintToken({ appId: APP_ID, appCertificate: APP_CERTIFICATE, channel: '*', uid: 42, role: 'subscriber', expireSec: 3600, privilegeExpireSec: 3600, issuedAt: serverNowSec }),
+        source: async () => mintToken({ appId: APP_ID, appCertificate: APP_CERTIFICATE, channel: '*', uid: 42, role: 'subscriber', expireSec: 3600, privilegeExpireSec: 3600, issuedAt: serverNowSec }),
         wake$: NEVER,
       })
       const token = await store.get({ channel: '*', uid: 42, role: 'subscriber' })

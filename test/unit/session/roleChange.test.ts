@@ -103,7 +103,7 @@ describe('upgradeToHost', () => {
   it('refuses a publisher token without publish privileges: PRIVILEGE_MISSING', async () => {
     const t = harness({ coHostAuth: true })
     const local = localTokenSource({ appId: APP_ID, appCertificate: APP_CERTIFICATE })
-    const tokens: TokenSource = (request, signal) =>
+    const tokens: TokenSource = async (request, signal) =>
       request.role === 'publisher'
         ? mintToken({ appId: APP_ID, appCertificate: APP_CERTIFICATE, channel: request.channel, uid: request.uid, role: 'subscriber', expireSec: 3600, issuedAt: Math.floor(Date.now() / 1000) })
         : local(request, signal)
@@ -136,7 +136,7 @@ describe('upgradeToHost', () => {
   it('renews a host before the earliest privilege (publish expiring before join)', async () => {
     const t = harness({ coHostAuth: true })
     const local = localTokenSource({ appId: APP_ID, appCertificate: APP_CERTIFICATE })
-    const tokens: TokenSource = (request, signal) =>
+    const tokens: TokenSource = async (request, signal) =>
       request.role === 'publisher'
         ? mintToken({
             appId: APP_ID,

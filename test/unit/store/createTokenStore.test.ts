@@ -218,7 +218,7 @@ describe('createTokenStore', () => {
 
   it('refuses a token that does not match the request with TOKEN_MISMATCH', async () => {
     store = createTokenStore({
-      source: () => mintToken({ appId: APP_ID, appCertificate: APP_CERTIFICATE, channel: 'elsewhere', uid: 7, expireSec: 3600 }),
+      source: async () => mintToken({ appId: APP_ID, appCertificate: APP_CERTIFICATE, channel: 'elsewhere', uid: 7, expireSec: 3600 }),
       wake$: new Subject(),
     })
     const error = await store.get({ channel: 'here', uid: 7, role: 'subscriber' }).catch((e: unknown) => e)
@@ -230,7 +230,7 @@ describe('createTokenStore', () => {
 
   it('refuses a subscriber token answered for a publisher request with TOKEN_MISMATCH', async () => {
     store = createTokenStore({
-      source: (r) => mintToken({ appId: APP_ID, appCertificate: APP_CERTIFICATE, channel: r.channel, uid: r.uid, role: 'subscriber', expireSec: 3600 }),
+      source: async (r) => mintToken({ appId: APP_ID, appCertificate: APP_CERTIFICATE, channel: r.channel, uid: r.uid, role: 'subscriber', expireSec: 3600 }),
       wake$: new Subject(),
     })
     const error = await store.get({ channel: 'stage', uid: 7, role: 'publisher' }).catch((e: unknown) => e)

@@ -94,7 +94,7 @@ function source(options: Partial<HttpTokenSourceOptions> = {}) {
 }
 
 /** A valid AccessToken2 for `request`, minted fresh per test. */
-function tokenFor(request: TokenRequest = publisher): Promise<string> {
+function tokenFor(request: TokenRequest = publisher): string {
   return mintToken({
     appId: APP_ID,
     appCertificate: APP_CERTIFICATE,
