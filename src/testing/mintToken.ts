@@ -1,7 +1,7 @@
 import { SessionError } from '../errors.js'
 import { base64Encode, deflate } from '../token/codec.js'
 import type { TokenRole } from '../token/TokenClaims.js'
-import { uidToString, validateChannelPattern, validateUid } from '../token/validate.js'
+import { uidToString, validateChannelPattern, validateUidPattern } from '../token/validate.js'
 import { ByteWriter } from './ByteWriter.js'
 import { signAccessToken2 } from './hmac.js'
 
@@ -19,7 +19,7 @@ export interface MintTokenOptions {
   appCertificate: string
   /** A channel name, or a wildcard: `''`, `'*'` or a pattern such as `'room-*'`. */
   channel: string
-  /** 0 is stored as `''` (the wildcard user). */
+  /** 0 is stored as `''` (the wildcard user); an account may be a pattern such as `'guest-*'`. */
   uid: number | string
   /** Default `'publisher'`. Ignored when `privileges` is given. */
   role?: TokenRole
@@ -60,7 +60,7 @@ const RTC_SERVICE = 1
  */
 export function mintToken(o: MintTokenOptions): string {
   validateChannelPattern(o.channel)
-  validateUid(o.uid)
+  validateUidPattern(o.uid)
   for (const name of ['appId', 'appCertificate'] as const) {
     if (typeof o[name] !== 'string') throw new SessionError('INVALID_ARGUMENT', `${name} must be a string`)
   }

@@ -1,13 +1,16 @@
 import { SessionError } from '../errors.js'
 
 const MAX_CHANNEL_BYTES = 64
-const MAX_ACCOUNT_BYTES = 255
+const MAX_ACCOUNT_CHARS = 255
 const MAX_UID = 2 ** 32 - 1
-/** Agora's channel name alphabet (89 characters), as documented for `join`. */
-const CHANNEL_CHARS = new Set(
+/**
+ * Agora's alphabet for channel names and user accounts (89 characters), as documented for `join`
+ * and `joinWithUserAccount`. All ASCII, so a length in characters is one in bytes.
+ */
+const AGORA_CHARS = new Set(
   'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 !#$%&()+-:;<=.>?@[]^_{}|~,',
 )
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
+const ALLOWED = 'a-z A-Z 0-9 space and ! # $ % & ( ) + - : ; < = . > ? @ [ ] ^ _ { } | ~ ,'
 
 const encoder = new TextEncoder()
 
@@ -31,9 +34,23 @@ export function validateChannelPattern(pattern: string): void {
 
 /**
  * Checks a uid: an integer 0..2^32-1 (0 = let Agora assign one, a wildcard user in tokens), or a
- * user-account string of 1..255 bytes (UTF-8). Throws `SessionError` code `'INVALID_ARGUMENT'`.
+ * user account as Agora documents it: 1..255 characters from the same 89 as channel names (which
+ * also passes the SDK's own check: at most 255 characters, none above U+00FF). Throws
+ * `SessionError` code `'INVALID_ARGUMENT'` naming the offending character or the length.
  */
 export function validateUid(uid: number | string): void {
+  checkUid(uid, false)
+}
+
+/**
+ * {@link validateUid} for the uid of a token, which may also be a pattern with `'*'`, such as
+ * `'guest-*'` (a wildcard user, like uid 0).
+ */
+export function validateUidPattern(uid: number | string): void {
+  checkUid(uid, true)
+}
+
+function checkUid(uid: number | string, allowStar: boolean): void {
   if (typeof uid === 'number') {
     if (!Number.isInteger(uid) || uid < 0 || uid > MAX_UID) {
       throw invalidArgument(`uid must be an integer from 0 to ${MAX_UID}, got ${uid}`)
@@ -44,13 +61,9 @@ export function validateUid(uid: number | string): void {
     throw invalidArgument(`uid must be a number or a string, got ${uid === null ? 'null' : typeof uid}`)
   }
   if (uid === '') throw invalidArgument('uid must not be an empty string (use 0 for an assigned uid)')
-  const lone = LONE_SURROGATE.exec(uid)
-  if (lone) {
-    throw invalidArgument(`uid has a lone surrogate at index ${lone.index}, which UTF-8 cannot encode`)
-  }
-  const bytes = encoder.encode(uid).length
-  if (bytes > MAX_ACCOUNT_BYTES) {
-    throw invalidArgument(`uid is ${bytes} bytes (UTF-8); a user account is at most ${MAX_ACCOUNT_BYTES} bytes`)
+  checkChars(uid, 'uid (a user account)', allowStar)
+  if (uid.length > MAX_ACCOUNT_CHARS) {
+    throw invalidArgument(`uid is ${uid.length} characters; a user account is at most ${MAX_ACCOUNT_CHARS}`)
   }
 }
 
@@ -71,13 +84,17 @@ function checkChannel(name: string, what: string, allowStar: boolean): void {
   if (bytes > MAX_CHANNEL_BYTES) {
     throw invalidArgument(`${what} is ${bytes} bytes (UTF-8); the limit is ${MAX_CHANNEL_BYTES} bytes`)
   }
+  checkChars(name, what, allowStar)
+}
+
+/** Throws for the first character outside Agora's alphabet (and `*` unless `allowStar`). */
+function checkChars(text: string, what: string, allowStar: boolean): void {
   let index = 0
-  for (const char of name) {
-    if (!CHANNEL_CHARS.has(char) && !(allowStar && char === '*')) {
+  for (const char of text) {
+    if (!AGORA_CHARS.has(char) && !(allowStar && char === '*')) {
       const code = `U+${char.codePointAt(0)?.toString(16).toUpperCase().padStart(4, '0')}`
       throw invalidArgument(
-        `${what} has ${JSON.stringify(char)} (${code}) at index ${index}; allowed are a-z A-Z 0-9, ` +
-          'space and ! # $ % & ( ) + - : ; < = . > ? @ [ ] ^ _ { } | ~ ,' +
+        `${what} has ${JSON.stringify(char)} (${code}) at index ${index}; allowed are ${ALLOWED}` +
           (allowStar ? ' and * (wildcard)' : ''),
       )
     }
