@@ -2,6 +2,7 @@ import type { Observable, SchedulerLike } from 'rxjs'
 import type { SessionError } from '../errors.js'
 import type { SessionEvent } from '../events.js'
 import type { IssuedToken } from '../store/IssuedToken.js'
+import type { TokenLifetime } from '../store/TokenLifetime.js'
 import type { TokenStore } from '../store/createTokenStore.js'
 import type { TokenSource } from '../store/TokenSource.js'
 import type { SessionClient } from './SessionClient.js'
@@ -74,6 +75,14 @@ export interface Session {
   readonly token$: Observable<IssuedToken | null>
   /** The session's events and its store's. Tokens appear only as fingerprints. */
   readonly events$: Observable<SessionEvent>
+  /**
+   * The life of the token the SDK holds: its phase (`valid`, `renewing`, `expiring`, `expired`),
+   * deadlines in local ms and, while renewals fail, `retry`. A new value at each change, on the
+   * session's scheduler, never two equal ones in a row; replays the current one. After a switch,
+   * an upgrade or a reconnect it is the new token's; while rejoining after a drop, the last
+   * token's; `null` when idle, failed or disposed. Pipe it through `countdown()` for a ticking UI.
+   */
+  readonly lifetime$: Observable<TokenLifetime | null>
   readonly state: SessionState
   join(channel: string, options?: { role?: 'audience' | 'host' }): Promise<void>
   switchChannel(channel: string): Promise<void>

@@ -12,6 +12,7 @@ import type { Session, SessionOptions } from './Session.js'
 import type { ClientRoleName, SessionContext } from './SessionContext.js'
 import { SessionOutputs } from './SessionOutputs.js'
 import { forget, roleNow, settle, type SessionRuntime } from './SessionRuntime.js'
+import { sessionLifetime } from './sessionLifetime.js'
 import { tokenScope } from './tokenScope.js'
 import { watchSdkEvents } from './watchSdkEvents.js'
 
@@ -77,6 +78,7 @@ export function createSession(options: SessionOptions): Session {
     onToken: (follower) => renewals.renewed(follower),
   }
   const rt: SessionRuntime = { ctx, out, active: undefined }
+  const lifetime$ = sessionLifetime(rt)
   let disposed = false
 
   // Agora dropped the client while a command ran: the command's SDK calls fail or it rejoins;
@@ -172,6 +174,7 @@ export function createSession(options: SessionOptions): Session {
     state$: out.state$.asObservable(),
     token$: out.token$.asObservable(),
     events$: out.events$,
+    lifetime$,
     get state() {
       return out.state
     },

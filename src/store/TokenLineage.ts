@@ -1,10 +1,11 @@
 import { ReplaySubject, timer, type SchedulerLike, type Subscription } from 'rxjs'
-import { isSessionError } from '../errors.js'
+import { SessionError, isSessionError } from '../errors.js'
 import type { StoreEvent } from '../events.js'
 import type { IssuedToken } from './IssuedToken.js'
 import { minRenewIntervalMs, type RenewalPolicy } from './renewalPolicy.js'
 import { isRetryable } from './retryDelay.js'
 import { describeRequest } from './requestKey.js'
+import type { LineageState } from './TokenLifetime.js'
 import type { TokenRequest } from './TokenSource.js'
 
 /** What a lineage needs from its store. */
@@ -26,6 +27,8 @@ export interface LineageDeps {
  */
 export class TokenLineage {
   readonly tokens$ = new ReplaySubject<IssuedToken>(1)
+  /** The current token and how its renewal stands: a new value for each token and each failure. */
+  readonly state$ = new ReplaySubject<LineageState>(1)
   /** How many `watch` subscribers follow this lineage; it stops when the last one leaves. */
   watchers = 0
   #current: IssuedToken | undefined
@@ -51,6 +54,7 @@ export class TokenLineage {
       (error: unknown) => {
         this.#stopped = true
         this.tokens$.error(error)
+        this.state$.error(error)
       },
     )
   }
@@ -103,6 +107,7 @@ export class TokenLineage {
     this.#stopped = true
     this.#timer?.unsubscribe()
     this.tokens$.complete()
+    this.state$.complete()
   }
 
   #adopt(token: IssuedToken, renewed: boolean): void {
@@ -124,6 +129,7 @@ export class TokenLineage {
       })
     }
     this.tokens$.next(token)
+    this.state$.next({ token })
     this.check()
   }
 
@@ -146,14 +152,19 @@ export class TokenLineage {
         const retryInMs = isRetryable(error) ? this.deps.retryDelayMs(this.#failures, error, current.expiresAt - now) : null
         this.#nextAttemptAt = retryInMs === null ? Infinity : now + retryInMs
         this.#retryAfterUntil = now + (isSessionError(error) ? (error.retryAfterMs ?? 0) : 0)
+        const failure = asSessionError(error)
         this.deps.emit({
           type: 'renewal-failed',
           at: now,
           ...describeRequest(this.request),
           attempt: this.#failures,
           retryInMs,
-          code: isSessionError(error) ? error.code : 'TOKEN_FETCH_FAILED',
-          message: error instanceof Error ? error.message : String(error),
+          code: failure.code,
+          message: failure.message,
+        })
+        this.state$.next({
+          token: current,
+          retry: { attempt: this.#failures, retryAt: retryInMs === null ? null : now + retryInMs, error: failure },
         })
         this.check()
       },
@@ -175,3 +186,9 @@ export class TokenLineage {
   }
 }
 
+/** A renewal failure as the {@link SessionError} lifetimes carry (a custom source may throw anything). */
+function asSessionError(error: unknown): SessionError {
+  if (isSessionError(error)) return error
+  const message = error instanceof Error ? error.message : String(error)
+  return new SessionError('TOKEN_FETCH_FAILED', message, { cause: error })
+}

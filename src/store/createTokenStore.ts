@@ -9,6 +9,8 @@ import { DEFAULT_RENEWAL_POLICY, renewAt, type RenewalPolicy } from './renewalPo
 import { describeRequest, requestKey } from './requestKey.js'
 import { DEFAULT_RETRY_POLICY, retryDelayMs, type RetryPolicy } from './retryDelay.js'
 import { TokenCache } from './TokenCache.js'
+import type { TokenLifetime } from './TokenLifetime.js'
+import { tokenLifetimes } from './tokenLifetimes.js'
 import { TokenLineage } from './TokenLineage.js'
 import { validateRequest } from './validateRequest.js'
 import type { TokenRequest, TokenSource } from './TokenSource.js'
@@ -48,6 +50,21 @@ export interface TokenStore {
   get(request: TokenRequest, options?: TokenUseOptions): Promise<IssuedToken>
   /** The current token, then each renewal, while subscribed. Errors if the first token can't be had. */
   watch(request: TokenRequest, options?: TokenUseOptions): Observable<IssuedToken>
+  /**
+   * The life of the watched token of `request`, while subscribed (it is watched as by `watch`, so
+   * it is fetched and renewed meanwhile): its current lifetime at once, then a value at each
+   * phase change (`valid` → `renewing` at `renewAt` → `expiring` 30 s before `expiresAt` →
+   * `expired`), each failed renewal (`retry`) and each new token (`valid` again), on the store's
+   * scheduler; never two equal values in a row. Errors like `watch`.
+   *
+   * @example
+   * ```ts
+   * store.lifetime$({ channel: '*', uid: 42, role: 'subscriber' }).subscribe((l) => {
+   *   if (l.phase === 'expiring') showBanner(`reconnecting soon: ${l.retry?.error.message ?? ''}`)
+   * })
+   * ```
+   */
+  lifetime$(request: TokenRequest, options?: TokenUseOptions): Observable<TokenLifetime>
   /**
    * Renew the watched token of `request` now: deduped with a renewal in flight, and
    * rate-limited (not within the minimum renewal interval of the last one) unless `force`
@@ -164,8 +181,12 @@ export function createTokenStore(options: TokenStoreOptions): TokenStore {
     emit,
   }
 
-  const watch = (request: TokenRequest, use: TokenUseOptions = {}): Observable<IssuedToken> =>
-    new Observable<IssuedToken>((subscriber) => {
+  /**
+   * Follows the lineage of `request` (made on first use, stopped when its last follower leaves)
+   * while subscribed; `project` picks what of it to emit.
+   */
+  const follow = <T>(request: TokenRequest, use: TokenUseOptions, project: (lineage: TokenLineage) => Observable<T>): Observable<T> =>
+    new Observable<T>((subscriber) => {
       if (disposed) {
         subscriber.error(disposedError())
         return undefined
@@ -188,20 +209,10 @@ export function createTokenStore(options: TokenStoreOptions): TokenStore {
         created.start(get(request, use))
       }
       lineage.watchers += 1
-      let release = (): void => {}
-      const subscription = lineage.tokens$.subscribe({
-        next: (token) => {
-          release()
-          release = cache.use(token, request.channel)
-          subscriber.next(token)
-        },
-        error: (error: unknown) => subscriber.error(error),
-        complete: () => subscriber.complete(),
-      })
+      const subscription = project(lineage).subscribe(subscriber)
       const owner = lineage
       return () => {
         subscription.unsubscribe()
-        release()
         owner.watchers -= 1
         if (owner.watchers === 0) {
           owner.stop()
@@ -210,6 +221,33 @@ export function createTokenStore(options: TokenStoreOptions): TokenStore {
       }
     })
 
+  const watch = (request: TokenRequest, use: TokenUseOptions = {}): Observable<IssuedToken> =>
+    follow(
+      request,
+      use,
+      (lineage) =>
+        new Observable<IssuedToken>((subscriber) => {
+          // Tokens handed out are in use in the request's channel (a uid-wildcard token is in one at a time).
+          let release = (): void => {}
+          const subscription = lineage.tokens$.subscribe({
+            next: (token) => {
+              release()
+              release = cache.use(token, request.channel)
+              subscriber.next(token)
+            },
+            error: (error: unknown) => subscriber.error(error),
+            complete: () => subscriber.complete(),
+          })
+          return () => {
+            subscription.unsubscribe()
+            release()
+          }
+        }),
+    )
+
+  const lifetime$ = (request: TokenRequest, use: TokenUseOptions = {}): Observable<TokenLifetime> =>
+    follow(request, use, (lineage) => lineage.state$.pipe(tokenLifetimes(scheduler)))
+
   const wakeSubscription = (options.wake$ ?? defaultWake$()).subscribe(() => {
     for (const lineage of lineages.values()) lineage.wake()
   })
@@ -217,6 +255,7 @@ export function createTokenStore(options: TokenStoreOptions): TokenStore {
   return {
     get,
     watch,
+    lifetime$,
     renewNow: (request, options = {}) => {
       if (disposed) return
       const key = requestKey(request)
