@@ -1,4 +1,4 @@
-import type { SessionState } from '../src/index'
+import type { LifetimePhase, SessionState } from '../src/index'
 import type { Counters } from './counters'
 import type { LogEntry } from './describeEvent'
 import type { EdgeCheck } from './demoClient'
@@ -10,6 +10,9 @@ export interface TokenView {
   channel: string
   uid: string
   role: 'publisher' | 'subscriber'
+  phase: LifetimePhase
+  /** Failed renewal attempts of this token so far (0 while none failed). */
+  failedAttempts: number
   receivedAt: number
   expiresAt: number
   renewAt: number

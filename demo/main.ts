@@ -2,7 +2,8 @@
  * The demo page: one session, five channels, the token's life on screen.
  * Served with its token server by `npm run demo` (demo/vite.config.mjs).
  */
-import { createSession, httpTokenSource, isSessionError, type IssuedToken, type SessionState } from '../src/index'
+import { asapScheduler, interval, observeOn } from 'rxjs'
+import { countdown, createSession, httpTokenSource, isSessionError, type Countdown, type SessionState, type TokenLifetime } from '../src/index'
 import { loadConfig } from './config'
 import { createCounters, renderCounters } from './counters'
 import { createDemoClient, type EdgeCheck } from './demoClient'
@@ -13,7 +14,7 @@ import { installHook, type TokenView } from './hook'
 import { FAULTS } from './serverSettings'
 import { mountSettingsPanel } from './settingsPanel'
 import { createTimeline, timelineLegend } from './timeline'
-import { renderTokenBars, type RenewalNote } from './tokenBars'
+import { renderTokenBars, type TokenIdentity } from './tokenBars'
 
 const CHANNELS = ['lobby', 'stage', 'music', 'sports', 'news'] as const
 const MAX_EVENTS_KEPT = 500
@@ -113,8 +114,9 @@ async function main(): Promise<void> {
   // What the session says.
   const counters = createCounters()
   let state: SessionState = session.state
-  let token: IssuedToken | null = null
-  let renewal: RenewalNote = { kind: 'planned' }
+  let lifetime: TokenLifetime | null = null
+  // Who each token the SDK held is for, by fingerprint (a lifetime says when, not for whom).
+  const identities = new Map<string, TokenIdentity>()
 
   const showState = (): void => {
     const pill = byTestId('status')
@@ -138,55 +140,56 @@ async function main(): Promise<void> {
     timeline.onState(next, Date.now())
     showState()
   })
-  session.token$.subscribe((next) => {
-    token = next
-    renewal = { kind: 'planned' }
-    timeline.onToken(next, Date.now())
+  session.token$.subscribe((token) => {
+    if (token !== null) identities.set(token.fingerprint, { channel: String(token.request.channel), uid: String(token.request.uid) })
+  })
+  session.lifetime$.subscribe((next) => {
+    lifetime = next
+    if (next === null) identities.clear()
+    timeline.onLifetime(next, Date.now())
   })
   session.events$.subscribe((event) => {
     record(describeEvent(event))
     counters.apply(event)
     timeline.onEvent(event)
-    if (event.type === 'renewal-failed' && token !== null && event.role === token.request.role) {
-      renewal = { kind: 'retrying', attempt: event.attempt, retryAt: event.retryInMs === null ? null : event.at + event.retryInMs, message: event.message }
-    } else if (event.type === 'token-renewed' || event.type === 'token-received') {
-      renewal = { kind: 'planned' }
-    }
     showCounters()
   })
   showCounters()
 
-  // Live countdowns.
+  // Live countdowns: the token bars tick on the lifetime, the timeline on its own.
   const bars = byTestId('token-bars')
   const summary = byTestId('token-summary')
   const fingerprintEl = byTestId('token-fingerprint')
+  // observeOn: a new token's lifetime arrives inside the token$ emission that names its channel.
+  session.lifetime$.pipe(countdown(250), observeOn(asapScheduler)).subscribe((current: Countdown | null) => {
+    renderTokenBars(bars, summary, fingerprintEl, current, current === null ? undefined : identities.get(current.lifetime.fingerprint))
+  })
   const plot = byTestId('timeline')
   const range = byTestId('timeline-range')
   const legend = el('div', { className: 'legend' })
   legend.innerHTML = timelineLegend()
   plot.after(legend)
-  const tick = (): void => {
-    const now = Date.now()
-    renderTokenBars(bars, summary, fingerprintEl, token, now, renewal)
-    const drawn = timeline.render(plot.clientWidth, now)
+  interval(250).subscribe(() => {
+    const drawn = timeline.render(plot.clientWidth, Date.now())
     plot.innerHTML = drawn.svg
     range.textContent = drawn.range
-  }
-  tick()
-  setInterval(tick, 250)
+  })
 
-  const tokenView = (): TokenView | null =>
-    token === null
-      ? null
-      : {
-          fingerprint: token.fingerprint,
-          channel: String(token.request.channel),
-          uid: String(token.request.uid),
-          role: token.request.role,
-          receivedAt: token.receivedAt,
-          expiresAt: token.expiresAt,
-          renewAt: token.renewAt,
-        }
+  const tokenView = (): TokenView | null => {
+    if (lifetime === null) return null
+    const identity = identities.get(lifetime.fingerprint)
+    return {
+      fingerprint: lifetime.fingerprint,
+      channel: identity?.channel ?? '',
+      uid: identity?.uid ?? '',
+      role: lifetime.role,
+      phase: lifetime.phase,
+      failedAttempts: lifetime.retry?.attempt ?? 0,
+      receivedAt: lifetime.receivedAt,
+      expiresAt: lifetime.expiresAt,
+      renewAt: lifetime.renewAt,
+    }
+  }
   installHook(() => ({
     mode,
     uid,

@@ -1,4 +1,4 @@
-import type { IssuedToken, SessionEvent, SessionState } from '../src/index'
+import type { SessionEvent, SessionState, TokenLifetime } from '../src/index'
 import { escapeMarkup, formatClock } from './dom'
 
 type Status = SessionState['status']
@@ -152,18 +152,19 @@ export function createTimeline(startedAt: number) {
       if (fault !== 'none') faults.push({ from: at, to: null, fault })
     },
 
-    onToken(token: IssuedToken | null, at: number): void {
+    /** A value of `session.lifetime$`: the token the SDK holds, or `null` when out of a channel. */
+    onLifetime(lifetime: TokenLifetime | null, at: number): void {
       const current = tokens[tokens.length - 1]
-      if (current !== undefined && current.replacedAt === null && current.fingerprint !== token?.fingerprint) current.replacedAt = at
-      if (token === null || current?.fingerprint === token.fingerprint) return
+      if (current !== undefined && current.replacedAt === null && current.fingerprint !== lifetime?.fingerprint) current.replacedAt = at
+      if (lifetime === null || current?.fingerprint === lifetime.fingerprint) return
       tokens.push({
         // When the SDK got it: a token from the cache arrived earlier, for another use.
         from: at,
         replacedAt: null,
-        expiresAt: token.expiresAt,
-        renewAt: token.renewAt,
-        publisher: token.request.role === 'publisher',
-        fingerprint: token.fingerprint,
+        expiresAt: lifetime.expiresAt,
+        renewAt: lifetime.renewAt,
+        publisher: lifetime.role === 'publisher',
+        fingerprint: lifetime.fingerprint,
       })
     },
 

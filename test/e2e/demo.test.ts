@@ -29,7 +29,7 @@ describe('demo page in Chromium: join, switch, upgrade', () => {
     await demo.page.getByTestId('channel-lobby').click()
     let now = await demo.waitFor((d) => d.state.status === 'joined' && d.state.channel === 'lobby', null, 20_000)
     expect(now.state.role).toBe('audience')
-    expect(now.token).toMatchObject({ channel: '*', uid: String(start.uid), role: 'subscriber' })
+    expect(now.token).toMatchObject({ channel: '*', uid: String(start.uid), role: 'subscriber', phase: 'valid' })
     expect(now.counters.tokenRequests).toBe(1)
     const wildcard = now.token?.fingerprint
 

@@ -60,6 +60,10 @@ describe('demo page in Chromium: renewals and an outage, in real time', () => {
     expect(now.events.map((e) => e.type)).toEqual(expect.arrayContaining(['renewal-failed', 'sdk-did-expire', 'reconnecting']))
     expect(now.events.find((e) => e.type === 'renewal-failed')?.detail).toMatch(/could not reach/)
     await expect.poll(() => demo.page.getByTestId('status').textContent()).toBe('reconnecting')
+    // session.lifetime$ keeps the token the SDK held last while rejoining: past its deadline, renewals failing.
+    expect(now.token).toMatchObject({ phase: 'expired' })
+    expect(now.token?.failedAttempts).toBeGreaterThan(0)
+    await expect.poll(() => demo.page.getByTestId('token-summary').getAttribute('data-phase')).toBe('expired')
 
     // Back up: the store's next retry gets a token and the session joins again on its own.
     await demo.page.getByTestId('fault-none').click()
@@ -68,6 +72,7 @@ describe('demo page in Chromium: renewals and an outage, in real time', () => {
     expect(now.events.some((e) => e.type === 'reconnected')).toBe(true)
     expect(await demo.page.evaluate(() => (window as { __sameDocument?: boolean }).__sameDocument)).toBe(true)
     await expect.poll(() => demo.page.getByTestId('status').textContent()).toBe('joined')
+    expect(now.token).toMatchObject({ phase: 'valid', failedAttempts: 0 })
 
     // Let the page draw the rejoin, then keep a picture of the whole story.
     await demo.page.waitForFunction(
