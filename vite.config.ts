@@ -27,11 +27,12 @@ export default defineConfig({
     alias: [
       { find: /^agora-rtc-session$/, replacement: src('index.ts') },
       { find: /^agora-rtc-session\/testing$/, replacement: src('testing/index.ts') },
+      { find: /^agora-rtc-session\/react$/, replacement: src('react/index.ts') },
     ],
   },
   test: {
     environment: 'happy-dom',
-    include: ['test/unit/**/*.test.ts', 'test/app/**/*.test.ts', 'test/e2e/**/*.test.ts'],
+    include: ['test/unit/**/*.test.{ts,tsx}', 'test/app/**/*.test.{ts,tsx}', 'test/e2e/**/*.test.ts'],
     testTimeout: 20_000,
   },
 })

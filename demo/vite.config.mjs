@@ -21,7 +21,19 @@ export default defineConfig({
   plugins: [tokenServerPlugin()],
   // Known up front, so the first page load does not discover them and reload. The SDK is
   // CommonJS and needs pre-bundling; the page loads it only with real credentials.
-  optimizeDeps: { include: ['rxjs', 'ky', 'agora-rtc-sdk-ng'] },
+  optimizeDeps: { include: ['rxjs', 'ky', 'fflate', '@noble/hashes/hmac.js', '@noble/hashes/sha2.js', 'agora-rtc-sdk-ng', 'react', 'react-dom/client', 'react/jsx-dev-runtime'] },
   // The SDK's chunk (about 1.5 MB) is loaded only with real credentials.
-  build: { outDir: 'dist', emptyOutDir: true, target: 'es2022', chunkSizeWarningLimit: 2048 },
+  // Two pages: the main demo and its React mode (react.html).
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    target: 'es2022',
+    chunkSizeWarningLimit: 2048,
+    rolldownOptions: {
+      input: {
+        main: fileURLToPath(new URL('./index.html', import.meta.url)),
+        react: fileURLToPath(new URL('./react.html', import.meta.url)),
+      },
+    },
+  },
 })

@@ -16,7 +16,7 @@ describe('README snippets', () => {
       expect.arrayContaining(['test/types/readmeQuickStart.ts', 'test/app/readme.test.ts', 'test/app/rxjsSchedulers.test.ts']),
     )
     // Every code block in the README is one of them.
-    expect(readme.match(/^```ts$/gm)?.length).toBe(snippets.length)
+    expect(readme.match(/^```tsx?$/gm)?.length).toBe(snippets.length)
   })
 
   it.each(snippets.map((s) => [s.path, s] as const))('%s holds its snippet, line for line', (_path, { path, code }) => {

@@ -1,0 +1,38 @@
+import { useEffect } from 'react'
+import type { Session, SessionState } from '../session/Session.js'
+import { channelControllerOf } from './channelController.js'
+import { useSessionState } from './useSessionState.js'
+
+/** Options of {@link useChannel}. */
+export interface UseChannelOptions {
+  /** Default `'audience'`. A change while in the channel upgrades or downgrades. */
+  role?: 'audience' | 'host'
+}
+
+/**
+ * Keeps the session in `channel` while the component is mounted: it joins on mount, switches
+ * (`switchChannel`, one command the session's latest-wins queue orders) when `channel` changes,
+ * and leaves when unmounted or when `channel` is `null`. Re-renders with the same channel do
+ * nothing; StrictMode's double mount makes one `join` and no `leave`. A failed join shows in the
+ * returned state (`status: 'failed'`, `error`), never as an unhandled rejection.
+ *
+ * Use it once per session (one client, one channel); create the session outside React's render
+ * (once per client), not per render.
+ *
+ * @example
+ * ```tsx
+ * function Room({ session, name }: { session: Session; name: string }) {
+ *   const { status, error } = useChannel(session, name)
+ *   return <p>{error ? error.message : status}</p>
+ * }
+ * ```
+ */
+export function useChannel(session: Session, channel: string | null, options: UseChannelOptions = {}): SessionState {
+  const role = options.role ?? 'audience'
+  useEffect(() => {
+    const controller = channelControllerOf(session)
+    controller.want(channel, role)
+    return () => controller.release()
+  }, [session, channel, role])
+  return useSessionState(session)
+}

@@ -1,0 +1,61 @@
+// @vitest-environment node
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { launchChromium, type TestBrowser } from './support/chromium'
+import { startDemoServer, type DemoServer } from './support/demoServer'
+
+interface ReactDemoHook {
+  joins: number
+  leaves: number
+  tokenRequests: number
+  switches: number
+}
+
+/** The demo's React mode (demo/react.html: agora-rtc-session/react under StrictMode) in Chromium. */
+describe('demo page, React mode, in Chromium', () => {
+  let server: DemoServer | undefined
+  let browser: TestBrowser | undefined
+
+  beforeAll(async () => {
+    server = await startDemoServer('react')
+    browser = await launchChromium()
+  }, 60_000)
+
+  afterAll(async () => {
+    await browser?.close()
+    await server?.close()
+  }, 30_000)
+
+  it('joins once under StrictMode, switches on the wildcard token, leaves, with no page error', async () => {
+    if (server === undefined || browser === undefined) throw new Error('setup failed')
+    const page = await browser.context.newPage()
+    const errors: string[] = []
+    page.on('pageerror', (error) => errors.push(error.message))
+    page.on('console', (message) => message.type() === 'error' && errors.push(message.text()))
+    await page.goto(`${server.url.replace(/\/$/, '')}/react.html`)
+    await page.waitForFunction(() => document.body.dataset['ready'] === 'true', null, { timeout: 20_000 })
+    const read = () => page.evaluate(() => window.__reactDemo as unknown as ReactDemoHook)
+    const status = page.getByTestId('status')
+
+    await page.getByTestId('channel-lobby').click()
+    await expect.poll(() => status.textContent(), { timeout: 20_000 }).toBe('joined')
+    expect(await page.getByTestId('channel').textContent()).toBe('lobby')
+    expect(await page.getByTestId('phase').textContent()).toBe('valid')
+    expect(await read()).toMatchObject({ joins: 1, leaves: 0, tokenRequests: 1 })
+
+    for (const channel of ['stage', 'music']) {
+      await page.getByTestId(`channel-${channel}`).click()
+      await expect.poll(() => page.getByTestId('channel').textContent(), { timeout: 20_000 }).toBe(channel)
+      await expect.poll(() => status.textContent(), { timeout: 20_000 }).toBe('joined')
+    }
+    // Switching: the SDK leaves one channel for the next; still one token (the wildcard one).
+    await expect.poll(() => page.getByTestId('switches').textContent()).toBe('2')
+    expect(await read()).toMatchObject({ joins: 3, leaves: 2, tokenRequests: 1, switches: 2 })
+
+    await page.getByTestId('leave').click()
+    await expect.poll(() => status.textContent(), { timeout: 20_000 }).toBe('idle')
+    expect(await page.getByTestId('phase').textContent()).toBe('none')
+    expect(errors).toEqual([])
+    expect(browser.blocked).toEqual([])
+    await page.close()
+  }, 90_000)
+})
