@@ -168,7 +168,7 @@ export function createSession(options: SessionOptions): Session {
       }),
     )
 
-  return {
+  const session: Session = {
     state$: out.state$.asObservable(),
     token$: out.token$.asObservable(),
     events$: out.events$,
@@ -219,5 +219,7 @@ export function createSession(options: SessionOptions): Session {
         disposedError,
       )
     },
+    [Symbol.asyncDispose]: () => session.dispose(),
   }
+  return session
 }
