@@ -1,7 +1,19 @@
 import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vitest/config'
+import packageJson from './package.json' with { type: 'json' }
 
 const src = (path: string): string => fileURLToPath(new URL(`./src/${path}`, import.meta.url))
+
+/**
+ * The package's entry points: `dist/<name>.js`, with declarations from tsconfig.build.json at
+ * `dist/<path of the source without .ts>.d.ts`. A new entry goes here and in package.json's
+ * `exports`; test/e2e/package.test.ts then packs, installs, imports and require()s it.
+ */
+const ENTRIES = { index: 'src/index.ts', testing: 'src/testing/index.ts' }
+
+/** Dependencies and peers stay imports (and their subpaths: `rxjs/operators`, `react/jsx-runtime`): the app's bundler resolves and dedupes them. */
+const EXTERNAL = Object.keys({ ...packageJson.dependencies, ...packageJson.peerDependencies })
+const isDependency = (id: string): boolean => EXTERNAL.some((name) => id === name || id.startsWith(`${name}/`))
 
 /**
  * Library build (`npm run build`) and unit tests (`npm test`).
@@ -13,13 +25,8 @@ export default defineConfig({
     emptyOutDir: true,
     sourcemap: true,
     minify: false,
-    lib: {
-      entry: { index: 'src/index.ts', testing: 'src/testing/index.ts' },
-      formats: ['es'],
-    },
-    rollupOptions: {
-      external: [/^rxjs($|\/)/, /^ky($|\/)/, /^fflate($|\/)/, /^@noble\/hashes($|\/)/, /^agora-rtc-sdk-ng($|\/)/],
-    },
+    lib: { entry: ENTRIES, formats: ['es'] },
+    rolldownOptions: { external: isDependency },
   },
   // Tests written the way apps write them import the package by its name (test/app, the README's
   // snippets); here that name is the source. tsconfig.json's `paths` say the same to tsc.

@@ -1,3 +1,5 @@
+// Kept in the emitted .d.ts (`preserve`): apps whose `lib` lacks it still know `Symbol.asyncDispose`.
+/// <reference lib="esnext.disposable" preserve="true" />
 import type { Observable, SchedulerLike } from 'rxjs'
 import type { SessionError } from '../errors.js'
 import type { SessionEvent } from '../events.js'
@@ -95,4 +97,6 @@ export interface Session {
   downgradeToAudience(): Promise<void>
   leave(): Promise<void>
   dispose(): Promise<void>
+  /** `dispose()`, so that `await using session = createSession(...)` disposes it when the block exits. */
+  [Symbol.asyncDispose](): Promise<void>
 }

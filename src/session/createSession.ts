@@ -170,7 +170,7 @@ export function createSession(options: SessionOptions): Session {
       }),
     )
 
-  return {
+  const session: Session = {
     state$: out.state$.asObservable(),
     token$: out.token$.asObservable(),
     events$: out.events$,
@@ -222,5 +222,7 @@ export function createSession(options: SessionOptions): Session {
         disposedError,
       )
     },
+    [Symbol.asyncDispose]: () => session.dispose(),
   }
+  return session
 }

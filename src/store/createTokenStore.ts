@@ -1,3 +1,5 @@
+// Kept in the emitted .d.ts (`preserve`): apps whose `lib` lacks it still know `Symbol.dispose`.
+/// <reference lib="esnext.disposable" preserve="true" />
 import { Observable, Subject, asyncScheduler, type SchedulerLike } from 'rxjs'
 import { SessionError } from '../errors.js'
 import type { StoreEvent } from '../events.js'
@@ -79,6 +81,8 @@ export interface TokenStore {
   wildcards: boolean
   /** Aborts fetches, clears timers, completes streams. Later calls reject `DISPOSED`. */
   dispose(): void
+  /** `dispose()`, so that `using store = createTokenStore(...)` disposes it when the block exits. */
+  [Symbol.dispose](): void
 }
 
 const disposedError = (): SessionError =>
@@ -252,7 +256,7 @@ export function createTokenStore(options: TokenStoreOptions): TokenStore {
     for (const lineage of lineages.values()) lineage.wake()
   })
 
-  return {
+  const store: TokenStore = {
     get,
     watch,
     lifetime$,
@@ -278,5 +282,7 @@ export function createTokenStore(options: TokenStoreOptions): TokenStore {
       cache.clear()
       events$.complete()
     },
+    [Symbol.dispose]: () => store.dispose(),
   }
+  return store
 }

@@ -46,6 +46,16 @@ async function bundleSize(entry: string, external: RegExp[]): Promise<Size> {
   return { minBytes: Buffer.byteLength(code), gzipBytes: gzip(code) }
 }
 
+const RXJS = /^rxjs($|\/)/
+const KY = /^ky($|\/)/
+const SDK_MODULE = /^agora-rtc-sdk-ng($|\/)/
+
+/**
+ * Library + ky (rxjs and the SDK external), the figure `npm test` holds to the recorded budget in
+ * sizeBudget.ts, and `npm run bench` reports as "library + ky".
+ */
+export const libraryWithKySize = (): Promise<Size> => bundleSize(APP_ENTRY, [RXJS, SDK_MODULE])
+
 /**
  * Bundle sizes: the entry an app typically uses (`createSession`, `createTokenStore`,
  * `httpTokenSource`) with ky and rxjs left external (the library alone), with ky bundled, and
@@ -60,15 +70,12 @@ export async function runBundle(): Promise<{
   testing: Size
   sdk: Size
 }> {
-  const rxjs = /^rxjs($|\/)/
-  const ky = /^ky($|\/)/
-  const sdkModule = /^agora-rtc-sdk-ng($|\/)/
   const sdkCode = readFileSync(SDK_BUNDLE)
   return {
-    alone: await bundleSize(APP_ENTRY, [rxjs, ky, sdkModule]),
-    withKy: await bundleSize(APP_ENTRY, [rxjs, sdkModule]),
-    withKyAndRxjs: await bundleSize(APP_ENTRY, [sdkModule]),
-    testing: await bundleSize(TESTING_ENTRY, [rxjs, ky, sdkModule]),
+    alone: await bundleSize(APP_ENTRY, [RXJS, KY, SDK_MODULE]),
+    withKy: await libraryWithKySize(),
+    withKyAndRxjs: await bundleSize(APP_ENTRY, [SDK_MODULE]),
+    testing: await bundleSize(TESTING_ENTRY, [RXJS, KY, SDK_MODULE]),
     sdk: { minBytes: sdkCode.length, gzipBytes: gzip(sdkCode) },
   }
 }
