@@ -6,6 +6,8 @@ import { build, minify, type Rolldown } from 'vite'
 const root = fileURLToPath(new URL('../..', import.meta.url))
 const APP_ENTRY = fileURLToPath(new URL('./bundleEntry.ts', import.meta.url))
 const TESTING_ENTRY = fileURLToPath(new URL('../../src/testing/index.ts', import.meta.url))
+const REACT_ENTRY = fileURLToPath(new URL('../../src/react/index.ts', import.meta.url))
+const APP_WITH_REACT_ENTRY = fileURLToPath(new URL('./bundleEntryReact.ts', import.meta.url))
 const SDK_BUNDLE = fileURLToPath(new URL('../../node_modules/agora-rtc-sdk-ng/AgoraRTC_N-production.js', import.meta.url))
 
 /** Bytes minified and gzipped (level 9). */
@@ -68,14 +70,22 @@ export async function runBundle(): Promise<{
   withKy: Size
   withKyAndRxjs: Size
   testing: Size
+  react: Size
+  reactAdds: Size
   sdk: Size
 }> {
+  const REACT = /^react($|\/)/
   const sdkCode = readFileSync(SDK_BUNDLE)
   return {
     alone: await bundleSize(APP_ENTRY, [RXJS, KY, SDK_MODULE]),
     withKy: await libraryWithKySize(),
     withKyAndRxjs: await bundleSize(APP_ENTRY, [SDK_MODULE]),
     testing: await bundleSize(TESTING_ENTRY, [RXJS, KY, SDK_MODULE]),
+    react: await bundleSize(REACT_ENTRY, [RXJS, KY, REACT, SDK_MODULE]),
+    reactAdds: difference(await bundleSize(APP_WITH_REACT_ENTRY, [RXJS, REACT, SDK_MODULE]), await libraryWithKySize()),
     sdk: { minBytes: sdkCode.length, gzipBytes: gzip(sdkCode) },
   }
 }
+
+/** What `a` has more than `b`. */
+const difference = (a: Size, b: Size): Size => ({ minBytes: a.minBytes - b.minBytes, gzipBytes: a.gzipBytes - b.gzipBytes })

@@ -159,6 +159,8 @@ function bundleRows(bundle: Awaited<ReturnType<typeof runBundle>>): Row[] {
     },
     { measure: 'library + ky + the rxjs it uses (what an app ships)', library: size(bundle.withKyAndRxjs) },
     { measure: 'testing entry (ky, rxjs external), for information', library: size(bundle.testing) },
+    { measure: 'react entry alone (react, rxjs external)', library: size(bundle.react) },
+    { measure: 'what the react entry adds to library + ky', library: size(bundle.reactAdds) },
     { measure: 'agora-rtc-sdk-ng AgoraRTC_N-production.js, for scale', baseline: size(bundle.sdk) },
   ]
 }

@@ -29,8 +29,16 @@ const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
 const entryPoints = Object.keys(pkg.exports)
   .filter((key) => key !== './package.json')
   .map((key) => (key === '.' ? pkg.name : `${pkg.name}/${key.slice(2)}`))
-/** What the app brings besides the package: its peers, and vitest for the test-doubles example. */
-const linked = [...Object.keys(pkg.peerDependencies), 'vitest']
+/** What the app brings besides the package: its peers, and what the README's tests use. */
+const linked = [
+  ...Object.keys(pkg.peerDependencies),
+  'vitest',
+  'react-dom',
+  '@types/react',
+  '@types/react-dom',
+  '@testing-library/react',
+  '@testing-library/dom',
+]
 const bin = (path: string): string => join(root, 'node_modules', path)
 
 /** Commands run as a developer would run them: without vitest's variables or `npm test`'s npm_* settings. */
@@ -80,7 +88,7 @@ beforeAll(async () => {
   cpSync(join(root, 'test/consumer'), app, { recursive: true })
   // The README's snippets, as printed (test/unit/readme.test.ts holds these files to the README).
   cpSync(join(root, 'test/types/readmeQuickStart.ts'), join(app, 'readmeQuickStart.ts'))
-  cpSync(join(root, 'test/app/readme.test.ts'), join(app, 'readme.test.ts'))
+  for (const file of ['readme.test.ts', 'readmeLifetime.test.ts', 'readmeReact.test.tsx']) cpSync(join(root, 'test/app', file), join(app, file))
   await succeeds(
     npm(
       // --legacy-peer-deps: the peers are linked below, not fetched.
@@ -110,10 +118,12 @@ describe.concurrent('the packed tarball', () => {
   })
 
   it.each(['nodenext', 'bundler'])(
-    'the README quick start and test-doubles example type-check under moduleResolution %s, skipLibCheck off, against the installed declarations',
+    'the README snippets (quick start, lifetime, React, test doubles) type-check under moduleResolution %s, skipLibCheck off, against the installed declarations',
     async (resolution) => {
       const files = await succeeds(node([bin('typescript/bin/tsc'), '-p', `tsconfig.${resolution}.json`, '--listFiles'], app))
-      for (const declarations of ['dist/index.d.ts', 'dist/testing/index.d.ts']) expect(files).toContain(join(installed, declarations))
+      for (const declarations of ['dist/index.d.ts', 'dist/testing/index.d.ts', 'dist/react/index.d.ts']) {
+        expect(files).toContain(join(installed, declarations))
+      }
     },
     60_000,
   )
