@@ -6,11 +6,12 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net'
 import { inspect } from 'node:util'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { isSessionError, type SessionError } from '../../../src/errors'
+import type { SessionError } from '../../../src/errors'
 import { httpTokenSource, type HttpTokenSourceOptions } from '../../../src/store/httpTokenSource'
 import { redactSecrets } from '../../../src/store/redactSecrets'
 import type { TokenRequest } from '../../../src/store/TokenSource'
 import { mintToken } from '../../../src/testing/mintToken'
+import { sessionFailure } from '../../support/sessionFailure'
 import { APP_CERTIFICATE, APP_ID } from '../../support/fixtures'
 
 type Handler = (req: IncomingMessage, body: string, res: ServerResponse) => void
@@ -52,14 +53,7 @@ async function stopHost(host: Host): Promise<void> {
 const request: TokenRequest = { channel: 'lobby', uid: 42, role: 'publisher' }
 const signal = () => new AbortController().signal
 
-async function failure(promise: Promise<unknown>): Promise<SessionError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  )
-  if (!isSessionError(error)) throw new Error(`expected a SessionError, got ${String(error)}`)
-  return error
-}
+const failure = sessionFailure
 
 const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void => {
   res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body))

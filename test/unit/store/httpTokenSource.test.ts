@@ -5,12 +5,13 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net'
 import { inspect } from 'node:util'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { isSessionError, type SessionError } from '../../../src/errors'
+import { isSessionError } from '../../../src/errors'
 import { httpTokenSource, type HttpTokenSourceOptions } from '../../../src/store/httpTokenSource'
 import { retryAfterMs } from '../../../src/store/retryAfter'
 import { serverMessage } from '../../../src/store/serverMessage'
 import type { TokenRequest } from '../../../src/store/TokenSource'
 import { mintToken } from '../../../src/testing/mintToken'
+import { sessionFailure } from '../../support/sessionFailure'
 
 const APP_ID = '970ca35de60c44645bbae8a215061b33'
 const APP_CERTIFICATE = '5cfd2fd1755d40ecb72977518be15d3b'
@@ -106,15 +107,7 @@ function tokenFor(request: TokenRequest = publisher): string {
   })
 }
 
-/** The `SessionError` a promise rejects with (fails the test if it resolves or throws another). */
-async function failure(promise: Promise<unknown>): Promise<SessionError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  )
-  if (!isSessionError(error)) throw new Error(`expected a SessionError, got ${String(error)}`)
-  return error
-}
+const failure = sessionFailure
 
 const signal = () => new AbortController().signal
 
