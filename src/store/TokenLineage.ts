@@ -84,9 +84,9 @@ export class TokenLineage {
   /**
    * Renews now (the SDK said the token will expire), unless a renewal is already running, or
    * (without `force`) the current token is younger than the minimum renewal interval and not
-   * expired, or the token is dead and a retry after failures is already set (its backoff
-   * paces a dropped client). Also retries at once after a permanent failure. A server's `Retry-After` is
-   * honoured: the attempt waits for it, unless `force` (Agora refused the token as expired).
+   * expired, or it is dead and a retry after failures is already set (that backoff paces a
+   * dropped client). Also retries at once after a permanent failure. A server's `Retry-After`
+   * is honoured: the attempt waits for it, unless `force` (Agora refused the token as expired).
    */
   renewNow(force = false): void {
     const current = this.#current

@@ -168,13 +168,14 @@ export function httpTokenSource(options: HttpTokenSourceOptions): TokenSource {
     let json: unknown
     try {
       json = JSON.parse(body)
-    } catch (error) {
+    } catch {
       const bare = looksLikeToken(body)
       throw failed(
         `${server} answered ${status} with a body that is not JSON (` +
-          (bare ? 'it looks like a bare token: answer JSON, or write your own TokenSource)' : `${preview(body)}); check the url`),
-        // JSON.parse's message quotes the body, which may hold a token: masked.
-        { status, retryable: false, cause: redactedError(error, (message) => new SyntaxError(message), mask) },
+          (bare ? 'it looks like a bare token: answer JSON, or write your own TokenSource)' : `${preview(body, mask)}); check the url`),
+        // Not JSON.parse's own error: its message quotes a cut of the body, where half a secret
+        // would no longer look like one.
+        { status, retryable: false, cause: new SyntaxError('the body is not JSON') },
       )
     }
 
@@ -244,9 +245,9 @@ function looksLikeToken(body: string): boolean {
   return /^\s*00[67][\w+/=-]{20,}\s*$/.test(body)
 }
 
-/** The start of a body, for messages (secrets masked): an HTML page here usually means a wrong url. */
-function preview(body: string): string {
-  const start = redactSecrets(body).replace(/\s+/g, ' ').trim()
+/** The start of a body, for messages (masked before it is cut): an HTML page here usually means a wrong url. */
+function preview(body: string, mask: (text: string) => string): string {
+  const start = mask(body).replace(/\s+/g, ' ').trim()
   if (start === '') return 'it is empty'
   return `it starts ${JSON.stringify(start.length > 60 ? `${start.slice(0, 60)}…` : start)}`
 }

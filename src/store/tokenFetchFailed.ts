@@ -67,7 +67,7 @@ export async function requestFailure(
   if (isHTTPError(error)) {
     const { response } = error
     const { status } = response
-    const said = serverMessage(await response.text().catch(() => ''))
+    const said = serverMessage(await response.text().catch(() => ''), mask)
     const retryable = status >= 500 || status === 408 || status === 429
     const afterMs = retryAfterMs(response.headers.get('retry-after'), response.headers.get('date'))
     // The status text is the server's to choose: masked like its body.

@@ -137,6 +137,19 @@ describe('httpTokenSource errors carry no secrets (issue 12, item 4)', () => {
     expect(error.message).toContain(`token server at ${main.origin}/token/generate`)
   })
 
+  it.each<[string, Handler]>([
+    ['the preview of a body that is not JSON', (_q, _b, res) => res.writeHead(200).end(`${'x'.repeat(52)}${API_KEY} ${APP_CERTIFICATE}`)],
+    ['a server message cut at 200 characters', (_q, _b, res) => res.writeHead(500).end(`${'y'.repeat(190)}${APP_CERTIFICATE}`)],
+    ['a JSON message cut at 200 characters', (_q, _b, res) => json(res, 400, { message: `${'z'.repeat(190)}${API_KEY}` })],
+  ])('masks a secret before cutting the text it is in: %s', async (_name, handler) => {
+    main.handler = handler
+    const error = await failure(source()(request, signal()))
+    for (const text of printed(error)) {
+      expect(text).not.toContain(API_KEY.slice(0, 6))
+      expect(text).not.toContain(APP_CERTIFICATE.slice(0, 6))
+    }
+  })
+
   it('keeps a cause that helps: status, method and the url without its query', async () => {
     main.handler = (_q, _b, res) => res.writeHead(502).end(quoted)
     const error = await failure(source()(request, signal()))
