@@ -82,14 +82,14 @@ export async function requestFailure(
         retryable,
         retryAfterMs: afterMs,
         serverMessage: said,
-        cause: new HttpFailureCause('HTTPError', `${statusLine} from ${exchange.method} ${exchange.url}`, { ...exchange, status }),
+        cause: new HttpFailureCause('status', `${statusLine} from ${exchange.method} ${exchange.url}`, { ...exchange, status }),
       },
     )
   }
   if (isTimeoutError(error)) {
     return failed(`${server} did not answer within timeoutMs (${timeoutMs} ms)`, {
       retryable: true,
-      cause: new HttpFailureCause('TimeoutError', `no answer to ${exchange.method} ${exchange.url} within ${timeoutMs} ms`, exchange),
+      cause: new HttpFailureCause('timeout', `no answer to ${exchange.method} ${exchange.url} within ${timeoutMs} ms`, exchange),
     })
   }
   if (error instanceof AnswerTooLargeError) {
@@ -97,7 +97,7 @@ export async function requestFailure(
     return failed(
       `${server} answered ${status} with more than ${limitBytes / 1024} KB, so the rest was not read ` +
         '(a token answer is a few hundred bytes); check the url',
-      { status, retryable: false, cause: new HttpFailureCause(error.name, error.message, { ...exchange, status }) },
+      { status, retryable: false, cause: new HttpFailureCause('too-large', error.message, { ...exchange, status }) },
     )
   }
   if (error instanceof RedirectRefusedError) {
@@ -113,7 +113,7 @@ export async function requestFailure(
     return failed(`${server} ${detail}`, {
       ...(status === 0 ? {} : { status }),
       retryable: false,
-      cause: new HttpFailureCause(error.name, error.message, status === 0 ? exchange : { ...exchange, status }),
+      cause: new HttpFailureCause('redirect', error.message, status === 0 ? exchange : { ...exchange, status }),
     })
   }
   // fetch() rejects with a TypeError for every network failure (DNS, refused connection, reset,

@@ -344,7 +344,7 @@ describe('httpTokenSource', () => {
       expect(error.message).toBe(
         `token server at ${origin}/token/generate failed (500 Internal Server Error): database is down`,
       )
-      expect((error.cause as Error).name).toBe('HTTPError')
+      expect(error.cause).toMatchObject({ name: 'HttpFailureCause', kind: 'status', status: 500 })
       expect(error.retryAfterMs).toBeUndefined()
     })
 
@@ -496,7 +496,7 @@ describe('httpTokenSource', () => {
       expect(error).toMatchObject({ code: 'TOKEN_FETCH_FAILED', retryable: true })
       expect(error.status).toBeUndefined()
       expect(error.message).toContain('did not answer within timeoutMs (200 ms)')
-      expect((error.cause as Error).name).toBe('TimeoutError')
+      expect(error.cause).toMatchObject({ name: 'HttpFailureCause', kind: 'timeout' })
       expect(received).toHaveLength(1)
     })
 
@@ -510,7 +510,7 @@ describe('httpTokenSource', () => {
       const error = await failure(source({ timeoutMs: 200 })(publisher, signal()))
 
       expect(error).toMatchObject({ code: 'TOKEN_FETCH_FAILED', retryable: true })
-      expect((error.cause as Error).name).toBe('TimeoutError')
+      expect(error.cause).toMatchObject({ name: 'HttpFailureCause', kind: 'timeout' })
     })
 
     it('fails, retryable, when the connection is refused', async () => {
