@@ -1,4 +1,5 @@
 import type { SessionEvent } from '../src/index'
+import { redactSecrets } from '../src/store/redactSecrets'
 import { formatSeconds } from './dom'
 
 /** How an entry of the event log is coloured. */
@@ -12,9 +13,12 @@ export interface LogEntry {
   detail: string
 }
 
-/** Whatever looks like a whole token (AccessToken2 or the older AccessToken) is cut out of messages. */
+/**
+ * Whatever looks like a whole token, a certificate, credentials or a query string is masked in
+ * messages: the library's own masking, the one its errors go through.
+ */
 export function redactTokens(text: string): string {
-  return text.replace(/00[67][A-Za-z0-9+/=_-]{16,}/g, '[token]')
+  return redactSecrets(text)
 }
 
 const scope = (e: { role: string; channel: string; uid: string }): string =>

@@ -5,42 +5,57 @@
  *
  *   AGORA_APP_ID=... AGORA_APP_CERTIFICATE=... PORT=8080 CORS_ORIGINS=http://127.0.0.1:5173 node demo/server/main.mjs
  *
- * Binds 127.0.0.1 only. `--demo` also serves the demo page's endpoints (settings, faults,
- * /edge/verify), which a real deployment must not expose.
+ * Binds 127.0.0.1 only. `--authorize <module>` checks every caller with the module's
+ * `authorize` export (see authorize.mjs and exampleAuthorize.mjs); without one, anyone who can
+ * reach the server gets any token, so it must sit behind the app's own authentication.
+ * `--demo` also serves the demo page's endpoints (settings, faults, /edge/verify), which a real
+ * deployment must not expose. Limits: see standalone.mjs, rateLimit.mjs and demo/README.md.
  */
-import { createServer } from 'node:http'
+import { resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { createStandaloneServer, readLimits } from './standalone.mjs'
 import { createTokenServer } from './tokenServer.mjs'
 
 const HOST = '127.0.0.1'
 /** The demo page's own origin (`npm run demo`), allowed by default. */
 const DEMO_ORIGINS = ['http://127.0.0.1:5173', 'http://localhost:5173']
 
+/**
+ * @param {string} message
+ * @returns {never}
+ */
+const fail = (message) => {
+  console.error(message)
+  process.exit(2)
+}
+
 const port = Number(process.env['PORT'] ?? 8080)
-if (!Number.isInteger(port) || port < 0 || port > 65_535) {
-  console.error(`PORT must be a port number (0 for any free port), got ${process.env['PORT']}`)
-  process.exit(2)
+if (!Number.isInteger(port) || port < 0 || port > 65_535) fail(`PORT must be a port number (0 for any free port), got ${process.env['PORT']}`)
+
+/** @returns {Promise<import('./authorize.mjs').Authorize | undefined>} */
+async function loadAuthorize() {
+  const at = process.argv.indexOf('--authorize')
+  if (at === -1) return undefined
+  const file = process.argv[at + 1]
+  if (file === undefined || file.startsWith('--')) return fail('--authorize needs a module path, e.g. --authorize ./auth.mjs')
+  /** @type {{ authorize?: unknown }} */
+  const module = await import(pathToFileURL(resolve(file)).href)
+  if (typeof module.authorize !== 'function') return fail(`${file} must export a function named authorize: (request) => grant`)
+  return /** @type {import('./authorize.mjs').Authorize} */ (module.authorize)
 }
 
+/** @type {import('./tokenServer.mjs').TokenServer} */
 let tokens
+/** @type {import('node:http').Server} */
+let server
 try {
-  tokens = createTokenServer({ demo: process.argv.includes('--demo'), defaultOrigins: DEMO_ORIGINS })
+  const authorize = await loadAuthorize()
+  tokens = createTokenServer({ demo: process.argv.includes('--demo'), defaultOrigins: DEMO_ORIGINS, ...(authorize === undefined ? {} : { authorize }) })
+  server = createStandaloneServer(tokens, readLimits(process.env))
 } catch (error) {
-  console.error(error instanceof Error ? error.message : String(error))
-  process.exit(2)
+  fail(error instanceof Error ? error.message : String(error))
 }
-const { handle, banner } = tokens
-
-const server = createServer((req, res) => {
-  // Only local names: a page on another site that rebinds its DNS name to 127.0.0.1 sends
-  // its own name as Host, and is refused here.
-  const host = (req.headers.host ?? '').replace(/:\d+$/, '')
-  if (host !== HOST && host !== 'localhost' && host !== '[::1]') {
-    res.writeHead(403, { 'Content-Type': 'application/json; charset=utf-8' })
-    res.end(JSON.stringify({ code: 403, message: `host ${JSON.stringify(host)} is not served here` }))
-    return
-  }
-  handle(req, res)
-})
+const { banner } = tokens
 
 server.listen(port, HOST, () => {
   const address = server.address()

@@ -3,6 +3,7 @@
  * What a token request asks for, read from either request shape and checked against Agora's
  * rules, so that a bad request gets a clear 400 instead of a token Agora will refuse.
  */
+import { accountProblem, channelProblem } from './agoraNames.mjs'
 
 /**
  * A checked token request.
@@ -27,16 +28,10 @@ export class RequestError extends Error {
   }
 }
 
-const MAX_CHANNEL_BYTES = 64
-const MAX_ACCOUNT_BYTES = 255
 const MAX_UID = 2 ** 32 - 1
 const MAX_EXPIRE_SEC = 86_400
 /** What the servers in Agora's guide issue when a request does not say. */
 export const DEFAULT_EXPIRE_SEC = 3600
-/** Agora's channel name alphabet, as documented for `join`. */
-const CHANNEL_CHARS = new Set('abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 !#$%&()+-:;<=.>?@[]^_{}|~,')
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
-const encoder = new TextEncoder()
 
 /** @param {string} message */
 const bad = (message) => new RequestError(400, message)
@@ -63,7 +58,9 @@ export function readTokenGenerate(body) {
     throw bad(`uid must be a string ("0" or "*" for any user, digits for an integer uid, or a user account), got ${describe(body['uid'])}`)
   }
   const tokenExpireSec = readExpiry(body['tokenExpireTs'], 'tokenExpireTs')
-  const privilegeExpireSec = readExpiry(body['privilegeExpireTs'] ?? tokenExpireSec, 'privilegeExpireTs')
+  // Left out, the privileges last as long as the token (documented); null is refused like any
+  // other value that is not a number of seconds, rather than read as "left out".
+  const privilegeExpireSec = 'privilegeExpireTs' in body ? readExpiry(body['privilegeExpireTs'], 'privilegeExpireTs') : tokenExpireSec
   return order(body['channelName'], 'channelName', readUidString(body['uid']), rtc['role'], 'serviceRtc.role', tokenExpireSec, privilegeExpireSec)
 }
 
@@ -136,32 +133,22 @@ function order(channelValue, channelField, uid, roleValue, roleField, tokenExpir
  */
 function readChannel(value, field) {
   if (typeof value !== 'string') throw bad(`${field} must be a string, got ${describe(value)}`)
-  if (value === '' || value === '*') return value
-  const bytes = encoder.encode(value).length
-  if (bytes > MAX_CHANNEL_BYTES) throw bad(`${field} is ${bytes} bytes (UTF-8); Agora allows at most ${MAX_CHANNEL_BYTES}`)
-  for (const char of value) {
-    if (!CHANNEL_CHARS.has(char) && char !== '*') {
-      throw bad(
-        `${field} has ${JSON.stringify(char)}, which Agora does not allow in channel names ` +
-          '(allowed: a-z A-Z 0-9, space and ! # $ % & ( ) + - : ; < = . > ? @ [ ] ^ _ { } | ~ , and * for a wildcard pattern)',
-      )
-    }
-  }
+  const problem = channelProblem(value, field)
+  if (problem !== undefined) throw bad(problem)
   return value
 }
 
 /**
  * A uid sent as a string: "0" is the wildcard user (stored as uid 0), digits up to 2^32-1 are
- * an integer uid, anything else (including "*") is a user account of 1..255 bytes.
+ * an integer uid, anything else (including "*" and patterns with it) is a user account as
+ * Agora documents them: 1 to 255 characters of its 89.
  * @param {string} value
  * @returns {number | string}
  */
 function readUidString(value) {
-  if (value === '') throw bad('uid must not be empty: use "0" or "*" for any user')
   if (/^(0|[1-9]\d{0,9})$/.test(value) && Number(value) <= MAX_UID) return Number(value)
-  if (LONE_SURROGATE.test(value)) throw bad('uid has a lone surrogate, which UTF-8 cannot encode')
-  const bytes = encoder.encode(value).length
-  if (bytes > MAX_ACCOUNT_BYTES) throw bad(`uid is ${bytes} bytes (UTF-8); a user account is at most ${MAX_ACCOUNT_BYTES}`)
+  const problem = accountProblem(value, 'uid')
+  if (problem !== undefined) throw bad(problem)
   return value
 }
 

@@ -13,19 +13,32 @@
  * - `POST /edge/verify` `{token}`: 200 when the signature verifies with this app's certificate,
  *   so the simulated edge in the page can check tokens without the certificate.
  *
- * Every refusal is `{code, message}` with a 4xx status. The certificate never leaves this module:
- * not in answers, not in logs.
+ * Every refusal is `{code, message}` with a 4xx status, whatever the request: a target that is
+ * not a path gets a 400, never an exception. Token requests are rate limited per client (429
+ * with `Retry-After`) and, with an `authorize` hook, checked against what the caller may have
+ * (401/403) before the body is read. Without a hook anyone who can reach the server gets any
+ * token: it must then sit behind the app's own authentication.
+ *
+ * The certificate never leaves this module: not in answers, not in logs (tokens appear as
+ * fingerprints, and per-token lines are sampled: see sampledLog.mjs).
  */
 import { createRequire } from 'node:module'
+import { checkGrant, grantFor } from './authorize.mjs'
 import { checkOrigin, parseOrigins } from './cors.mjs'
 import { loadCredentials } from './credentials.mjs'
 import { RETRY_AFTER_SEC, SLOW_MS, createDemoSettings } from './demoSettings.mjs'
+import { DEFAULT_RATE_LIMIT, createRateLimit } from './rateLimit.mjs'
+import { parseLogSampling, sampledLog } from './sampledLog.mjs'
 import { RequestError, readFetchRtcToken, readTokenGenerate } from './tokenRequest.mjs'
 
 /** @typedef {import('node:http').IncomingMessage} IncomingMessage */
 /** @typedef {import('node:http').ServerResponse} ServerResponse */
 /** @typedef {import('./tokenRequest.mjs').TokenOrder} TokenOrder */
 /** @typedef {import('./demoSettings.mjs').DemoSettings} DemoSettings */
+/** @typedef {import('./authorize.mjs').Authorize} Authorize */
+/** @typedef {import('./authorize.mjs').Grant} Grant */
+/** @typedef {import('./rateLimit.mjs').RateLimitOptions} RateLimitOptions */
+/** @typedef {import('./sampledLog.mjs').LogSampling} LogSampling */
 
 /**
  * The parts of agora-token's AccessToken2 (src/AccessToken2.js, not in its typings) used here.
@@ -49,6 +62,12 @@ const accessToken2 = require('agora-token/src/AccessToken2')
  * @property {readonly string[]} [defaultOrigins] cross-origin callers allowed when `CORS_ORIGINS`
  *   is not set; the server's own origin is always allowed
  * @property {(line: string) => void} [log] default `console.log`
+ * @property {Authorize} [authorize] who the caller is and what they may have, asked before each
+ *   token (see authorize.mjs); without it every caller gets any token it asks for
+ * @property {Omit<RateLimitOptions, 'maxClients'> | false} [rateLimit] token requests per client address;
+ *   default `RATE_LIMIT` from `env` (`<burst>/<perSecond>` or `off`), else 20 at once then 2 a second
+ * @property {LogSampling} [logTokens] one log line per token: `'all'`, `'none'`, or N (the first
+ *   10, then 1 in N); default `LOG_TOKENS` from `env`, else `'all'` with `demo`, 100 without
  */
 
 /**
@@ -80,12 +99,21 @@ export function createTokenServer(options = {}) {
   const { appId, appCertificate, simulated } = loadCredentials(env)
   const corsOrigins = env['CORS_ORIGINS'] === undefined ? [...(options.defaultOrigins ?? [])] : parseOrigins(env['CORS_ORIGINS'])
   const settings = demo ? createDemoSettings() : undefined
+  const authorize = options.authorize
+  if (authorize !== undefined && typeof authorize !== 'function') throw new Error('authorize must be a function (request) => grant')
+  const rateLimitOptions = options.rateLimit ?? parseRateLimit(env['RATE_LIMIT'])
+  const limiter = rateLimitOptions === false ? undefined : createRateLimit(rateLimitOptions)
+  const logToken = sampledLog(log, options.logTokens ?? parseLogSampling(env['LOG_TOKENS'], demo ? 'all' : 100))
+  const logRefusal = sampledLog(log, 100)
+  const allowHeaders = authorize === undefined ? 'content-type, accept' : 'content-type, accept, authorization'
 
   /**
    * @param {TokenOrder} order
+   * @param {Grant | undefined} grant
    * @returns {string}
    */
-  const issue = (order) => {
+  const issue = (order, grant) => {
+    if (grant !== undefined) checkGrant(order, grant)
     const cap = settings?.get().tokenLifetimeSec ?? Infinity
     const tokenExpire = Math.min(order.tokenExpireSec, cap)
     const privilegeExpire = Math.min(order.privilegeExpireSec, cap)
@@ -96,9 +124,10 @@ export function createTokenServer(options = {}) {
         : RtcTokenBuilder.buildTokenWithUserAccount(appId, appCertificate, order.channel, order.uid, order.role, tokenExpire, privilegeExpire)
     // agora-token answers '' instead of throwing when its inputs are unusable.
     if (token === '') throw new Error('agora-token built no token (check the app id and certificate format)')
-    log(
+    logToken(
       `token ${fingerprint(token)}  ${order.role === 1 ? 'publisher ' : 'subscriber'}  channel ${JSON.stringify(order.channel)}  ` +
-        `uid ${JSON.stringify(order.uid)}  ${tokenExpire} s`,
+        `uid ${JSON.stringify(order.uid)}  ${tokenExpire} s` +
+        (grant?.subject === undefined ? '' : `  for ${JSON.stringify(grant.subject)}`),
     )
     return token
   }
@@ -137,9 +166,19 @@ export function createTokenServer(options = {}) {
           'Retry-After': String(RETRY_AFTER_SEC),
         })
       }
+      const waitSec = limiter?.take(req.socket.remoteAddress ?? 'unknown') ?? 0
+      if (waitSec > 0) {
+        // Not logged one by one: a client being limited would fill the log.
+        req.resume()
+        return send(res, 429, refusal(429, `too many token requests from this client: retry in ${waitSec} s`).body, {
+          'Retry-After': String(waitSec),
+        })
+      }
+      // Who is asking, before anything else is read.
+      const grant = authorize === undefined ? undefined : await grantFor(authorize, req)
       const body = await readJson(req)
-      if (path === '/token/generate') return send(res, 200, { code: 0, data: { token: issue(readTokenGenerate(body)) } })
-      return send(res, 200, { token: issue(readFetchRtcToken(body)) })
+      if (path === '/token/generate') return send(res, 200, { code: 0, data: { token: issue(readTokenGenerate(body), grant) } })
+      return send(res, 200, { token: issue(readFetchRtcToken(body), grant) })
     }
     if (settings === undefined) return send(res, 404, refusal(404, `no ${path} here`).body)
     if (path === '/demo/config') {
@@ -167,7 +206,23 @@ export function createTokenServer(options = {}) {
 
   /** @type {TokenServer['handle']} */
   const handle = (req, res, next) => {
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname
+    try {
+      serve(req, res, next)
+    } catch (error) {
+      // Nothing a request sends may end the process or reach the host's error page.
+      log(`error on a request: ${error instanceof Error ? error.message : String(error)}`)
+      send(res, 500, refusal(500, 'internal error: see the token server log').body)
+    }
+  }
+
+  /** @type {TokenServer['handle']} */
+  const serve = (req, res, next) => {
+    const path = pathOf(req.url)
+    if (path === undefined) {
+      // `//`, `http://[`, `*`...: new URL() would throw on some, and none is a path served here.
+      req.resume()
+      return send(res, 400, refusal(400, 'the request target must be a path such as /token/generate').body)
+    }
     if (!TOKEN_PATHS.has(path) && !(demo && DEMO_PATHS.has(path))) {
       if (next !== undefined) return next()
       return send(res, 404, refusal(404, `no ${path} here: POST /token/generate or /fetch_rtc_token`).body)
@@ -175,16 +230,19 @@ export function createTokenServer(options = {}) {
     const origin = req.headers.origin
     const { allowed, crossOrigin } = checkOrigin(origin, req.headers.host, corsOrigins)
     if (!allowed) {
-      log(`refused a request from origin ${origin}: not in CORS_ORIGINS`)
+      logRefusal(`refused a request from origin ${JSON.stringify(origin)}: not in CORS_ORIGINS`)
       return send(res, 403, refusal(403, `origin ${origin} is not allowed: add it to CORS_ORIGINS (comma-separated)`).body)
     }
     if (crossOrigin && origin !== undefined) {
       res.setHeader('Access-Control-Allow-Origin', origin)
       res.setHeader('Vary', 'Origin')
+      // A hook may read a session cookie: let allowed pages send theirs.
+      if (authorize !== undefined) res.setHeader('Access-Control-Allow-Credentials', 'true')
     }
     if (req.method === 'OPTIONS') {
       res.setHeader('Access-Control-Allow-Methods', 'GET, POST, OPTIONS')
-      res.setHeader('Access-Control-Allow-Headers', 'content-type, accept, authorization')
+      // Authorization only when a hook may read it: advertising a header nothing checks misleads.
+      res.setHeader('Access-Control-Allow-Headers', allowHeaders)
       res.setHeader('Access-Control-Max-Age', '600')
       res.statusCode = 204
       res.setHeader('Date', new Date().toUTCString())
@@ -208,6 +266,17 @@ export function createTokenServer(options = {}) {
       ]
     : [`Real credentials: app id ${shortId} from AGORA_APP_ID; the certificate stays on this server.`]
   banner.push(`Cross-origin callers allowed: ${corsOrigins.length === 0 ? 'none (same origin only)' : corsOrigins.join(', ')}`)
+  banner.push(
+    authorize === undefined
+      ? 'No authorize hook: ANYONE WHO CAN REACH THIS SERVER GETS A TOKEN FOR ANY CHANNEL AND UID. Run it behind your ' +
+          "app's own authentication, or give it an authorize hook (--authorize <module>, see demo/README.md)."
+      : `Callers are checked by authorize()${authorize.name === '' ? '' : ` (${authorize.name})`} before each token.`,
+  )
+  banner.push(
+    rateLimitOptions === false
+      ? 'Token requests per client: not limited (RATE_LIMIT=off).'
+      : `Token requests per client: ${rateLimitOptions.burst} at once, then ${rateLimitOptions.perSecond} a second (429 with Retry-After).`,
+  )
 
   return {
     appId,
@@ -218,6 +287,37 @@ export function createTokenServer(options = {}) {
     containsSecret: (text) => text.toLowerCase().includes(appCertificate.toLowerCase()),
     banner,
   }
+}
+
+/**
+ * The path of a request target, or `undefined` when it is not one (absolute-form, `//x`, `*`).
+ * @param {string | undefined} target
+ * @returns {string | undefined}
+ */
+function pathOf(target) {
+  if (target === undefined || !target.startsWith('/') || target.startsWith('//')) return undefined
+  try {
+    return new URL(target, 'http://localhost').pathname
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * `RATE_LIMIT`: `<burst>/<perSecond>` (`20/2`), `off`, or unset for the default.
+ * @param {string | undefined} text
+ * @returns {{ burst: number, perSecond: number } | false}
+ */
+export function parseRateLimit(text) {
+  if (text === undefined || text.trim() === '') return DEFAULT_RATE_LIMIT
+  if (text.trim() === 'off') return false
+  const match = /^\s*(\d+)\s*\/\s*(\d+(?:\.\d+)?)\s*$/.exec(text)
+  const burst = Number(match?.[1])
+  const perSecond = Number(match?.[2])
+  if (match === null || burst < 1 || !(perSecond > 0)) {
+    throw new Error(`RATE_LIMIT must be <burst>/<per second> such as 20/2, or off; got ${JSON.stringify(text)}`)
+  }
+  return { burst, perSecond }
 }
 
 /**
@@ -257,11 +357,17 @@ async function readJson(req) {
   /** @type {Buffer[]} */
   const chunks = []
   let size = 0
-  for await (const chunk of req) {
-    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk))
-    size += buffer.length
-    if (size > BODY_LIMIT_BYTES) throw new RequestError(413, `the body is larger than ${BODY_LIMIT_BYTES} bytes`)
-    chunks.push(buffer)
+  try {
+    for await (const chunk of req) {
+      const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk))
+      size += buffer.length
+      if (size > BODY_LIMIT_BYTES) throw new RequestError(413, `the body is larger than ${BODY_LIMIT_BYTES} bytes`)
+      chunks.push(buffer)
+    }
+  } catch (error) {
+    if (error instanceof RequestError) throw error
+    // The client went away, or sent less than its Content-Length: its fault, not ours.
+    throw new RequestError(400, 'the body did not arrive whole')
   }
   const text = Buffer.concat(chunks).toString('utf8')
   if (text.trim() === '') throw new RequestError(400, 'the body is empty: send JSON')

@@ -15,7 +15,8 @@ import { createTokenServer } from './tokenServer.mjs'
  * preview servers, so `npm run demo` is one command. Credentials come from the environment
  * when the server starts, never from the bundle: Vite only exposes `VITE_`-prefixed variables
  * to the page.
- * @param {{ log?: (line: string) => void }} [options]
+ * @param {{ log?: (line: string) => void, authorize?: import('./authorize.mjs').Authorize }} [options] `authorize`:
+ *   see authorize.mjs (the demo page runs without one)
  * @returns {import('vite').Plugin & { api: TokenServerPluginApi }}
  */
 export function tokenServerPlugin(options = {}) {
@@ -29,7 +30,7 @@ export function tokenServerPlugin(options = {}) {
   const start = (config) => {
     if (server !== undefined) return server
     const log = options.log ?? ((/** @type {string} */ line) => config.logger.info(`[token server] ${line}`, { timestamp: true }))
-    server = createTokenServer({ demo: true, log })
+    server = createTokenServer({ demo: true, log, ...(options.authorize === undefined ? {} : { authorize: options.authorize }) })
     for (const line of server.banner) log(line)
     return server
   }

@@ -88,8 +88,9 @@ export class TokenLineage {
   /**
    * Renews now (the SDK said the token will expire), unless a renewal is already running, or
    * (without `force`) the current token is younger than the minimum renewal interval and not
-   * expired. Also retries at once after a permanent failure. A server's `Retry-After` is
-   * honoured: the attempt waits for it, unless `force` (Agora refused the token as expired).
+   * expired, or it is dead and a retry after failures is already set (that backoff paces a
+   * dropped client). Also retries at once after a permanent failure. A server's `Retry-After`
+   * is honoured: the attempt waits for it, unless `force` (Agora refused the token as expired).
    */
   renewNow(force = false): void {
     const current = this.#current
@@ -97,6 +98,11 @@ export class TokenLineage {
     const now = this.deps.scheduler.now()
     const young = now - current.receivedAt < minRenewIntervalMs(current.expiresAt - current.receivedAt, this.deps.policy)
     if (!force && young && now < current.expiresAt) return
+    // Past the deadline, with a retry already set after failures, its backoff stands: every
+    // pass of the session's reconnect loop nudges, and would add a request per dropped client
+    // per pass to the crowd that meets the token server when it comes back (npm run bench,
+    // Herd). A wake-up still cuts the backoff short.
+    if (!force && this.#failures > 0 && Number.isFinite(this.#nextAttemptAt) && now >= current.expiresAt) return
     this.#nextAttemptAt = force ? now : Math.max(now, this.#retryAfterUntil)
     this.check()
   }

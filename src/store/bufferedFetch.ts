@@ -6,25 +6,74 @@ export type KyFetch = NonNullable<Options['fetch']>
 /** Statuses whose Response must have a null body (Fetch spec), so are passed on as they are. */
 const NULL_BODY_STATUSES = new Set([204, 205, 304])
 
+/** Longest answer read, in bytes: a token answer is a few hundred, an error page a few thousand. */
+export const MAX_ANSWER_BYTES = 64 * 1024
+
+/** An answer longer than {@link MAX_ANSWER_BYTES}. Internal; becomes the error's `cause`. */
+export class AnswerTooLargeError extends Error {
+  override readonly name = 'AnswerTooLargeError'
+
+  constructor(
+    readonly status: number,
+    readonly limitBytes: number,
+  ) {
+    super(`answer over ${limitBytes} bytes`)
+  }
+}
+
 /**
  * Wraps `fetchFn` (default: the global `fetch`, looked up at call time so a test's or an SSR
- * host's replacement is seen) so that it resolves only once the whole body has arrived.
+ * host's replacement is seen) so that it resolves only once the whole body has arrived, and
+ * reads at most `maxBytes` of it: past that (or when `Content-Length` says so up front) it
+ * cancels the rest of the download and rejects with {@link AnswerTooLargeError}.
  *
  * ky's `timeout` covers only the `fetch()` call, which resolves as soon as the headers arrive;
  * a server (or proxy) that sends headers and then stalls the body would hang `response.text()`
  * past `timeoutMs`. Reading the body inside the timed call makes `timeoutMs` bound the whole
- * exchange. Token answers are a few hundred bytes, so buffering costs nothing.
+ * exchange. The cap bounds its memory: a hostile or broken server could otherwise stream
+ * hundreds of megabytes into the page.
  */
-export function bufferedFetch(fetchFn: KyFetch | undefined): KyFetch {
+export function bufferedFetch(fetchFn: KyFetch | undefined, maxBytes = MAX_ANSWER_BYTES): KyFetch {
   return async (input, init) => {
     const response = await (fetchFn ?? globalThis.fetch)(input, init)
     // Status 0 (opaque) and null-body statuses cannot be rebuilt with `new Response`.
     if (response.status < 200 || NULL_BODY_STATUSES.has(response.status)) return response
-    const body = await response.arrayBuffer()
+    const body = await readCapped(response, maxBytes)
     return new Response(body, {
       status: response.status,
       statusText: response.statusText,
       headers: response.headers,
     })
   }
+}
+
+async function readCapped(response: Response, maxBytes: number): Promise<Uint8Array<ArrayBuffer>> {
+  const declared = Number(response.headers.get('content-length') ?? Number.NaN)
+  if (declared > maxBytes) {
+    void response.body?.cancel().catch(() => {})
+    throw new AnswerTooLargeError(response.status, maxBytes)
+  }
+  const reader = response.body?.getReader()
+  const chunks: Uint8Array[] = []
+  let size = 0
+  if (reader !== undefined) {
+    for (;;) {
+      const { done, value } = await reader.read()
+      if (done) break
+      size += value.byteLength
+      if (size > maxBytes) {
+        // Stop the download: the connection is closed, the rest is never read.
+        void reader.cancel().catch(() => {})
+        throw new AnswerTooLargeError(response.status, maxBytes)
+      }
+      chunks.push(value)
+    }
+  }
+  const body = new Uint8Array(size)
+  let offset = 0
+  for (const chunk of chunks) {
+    body.set(chunk, offset)
+    offset += chunk.byteLength
+  }
+  return body
 }

@@ -1,8 +1,10 @@
 import ky from 'ky'
 import { SessionError } from '../errors.js'
 import { decodeToken } from '../token/decodeToken.js'
-import { bufferedFetch } from './bufferedFetch.js'
-import { requestFailure, tokenFetchFailed } from './tokenFetchFailed.js'
+import { bufferedFetch, MAX_ANSWER_BYTES } from './bufferedFetch.js'
+import { followRedirects } from './followRedirects.js'
+import { redactSecrets, redactedError, secretMasker, urlForLogs } from './redactSecrets.js'
+import { requestFailure, tokenFetchFailed, type TokenFetchFailure } from './tokenFetchFailed.js'
 import { resolveTokenFormat, type CustomTokenFormat, type TokenFormatName } from './tokenFormats.js'
 import type { TokenResponse, TokenSource } from './TokenSource.js'
 
@@ -33,6 +35,13 @@ export interface HttpTokenSourceOptions {
   timeoutMs?: number
   /** Replaces the global `fetch` (tests, SSR). */
   fetch?: typeof fetch
+  /**
+   * Origins besides the url's own that a redirect may lead to, e.g.
+   * `['https://tokens-eu.example.com']`. Default none: a redirect to any other origin fails
+   * (the request body and headers would go there), and so does any redirect in a browser,
+   * which hides where it leads.
+   */
+  allowRedirectOrigins?: readonly string[]
 }
 
 /** ky's ceiling for `timeout`: the longest delay a JS timer accepts, 2^31 - 1 ms. */
@@ -48,13 +57,22 @@ const MAX_TIMEOUT_MS = 2_147_483_647
  * a deadline carried with it is never later than the real one.
  *
  * Rejects with `SessionError('TOKEN_FETCH_FAILED')` carrying `status`, `retryable`,
- * `retryAfterMs` and `serverMessage` where known, and the ky/fetch/decode error as `cause`:
+ * `retryAfterMs` and `serverMessage` where known, and a `cause` with the kind of failure, the
+ * method, the status and the url without its query (never the headers or the body):
  * - an error status: retryable for 5xx, 408 and 429, with `Retry-After` (seconds, or an HTTP
  *   date taken relative to the response's `Date`) as `retryAfterMs`, and the server's
  *   `message`/`msg`/`error` (or the start of the body) as `serverMessage`;
  * - no answer within `timeoutMs`, or a network failure: retryable;
  * - a 2xx answer that is not JSON, holds no token, or whose token is not an AccessToken2
- *   (e.g. a legacy `006…` token): not retryable, since asking again gets the same answer.
+ *   (e.g. a legacy `006…` token): not retryable, since asking again gets the same answer;
+ * - an answer over 64 KB (a token answer is a few hundred bytes): not retryable; the rest of it
+ *   is not downloaded;
+ * - a redirect to another origin (unless in `allowRedirectOrigins`), or any redirect in a
+ *   browser: not retryable, nothing is sent there.
+ *
+ * Messages and `serverMessage` never hold a whole token, a run of 32 hex digits (an App
+ * Certificate's shape), `Bearer` credentials or a query string, even where the server's answer
+ * quotes one: they are masked.
  *
  * When `signal` aborts, rejects with `signal.reason` as it is (by default a `DOMException`
  * named `'AbortError'`), never a `SessionError`, so callers can tell cancellation from failure.
@@ -96,8 +114,18 @@ export function httpTokenSource(options: HttpTokenSourceOptions): TokenSource {
     throw new SessionError('INVALID_ARGUMENT', `httpTokenSource: timeoutMs must be in (0, ${MAX_TIMEOUT_MS}], got ${timeoutMs}`)
   }
   const format = resolveTokenFormat(options.format)
-  const fetch = bufferedFetch(options.fetch)
-  const server = `token server at ${displayUrl(url)}`
+  const allowRedirectOrigins = redirectOrigins(options.allowRedirectOrigins)
+  const fetchFn = options.fetch
+  const fetch = bufferedFetch(
+    // Looked up at call time, so a test's or an SSR host's replacement of the global is seen.
+    followRedirects((input, init) => (fetchFn ?? globalThis.fetch)(input, init), allowRedirectOrigins),
+    MAX_ANSWER_BYTES,
+  )
+  const shownUrl = urlForLogs(url)
+  const server = `token server at ${shownUrl}`
+  const exchange = { method: 'POST', url: shownUrl }
+  const mask = secretMasker(url, headers)
+  const failed = (message: string, failure: TokenFetchFailure): SessionError => tokenFetchFailed(message, failure, mask)
 
   return async (request, signal) => {
     signal.throwIfAborted()
@@ -120,7 +148,7 @@ export function httpTokenSource(options: HttpTokenSourceOptions): TokenSource {
       // Request's own message quotes the url as given (credentials included) and a bad header
       // value (perhaps an Authorization bearer): neither goes into the message or the cause.
       const kind = error instanceof Error ? error.name : 'error'
-      throw tokenFetchFailed(`could not build a request to ${server} (${kind}): check the url, the headers and format.body()`, {
+      throw failed(`could not build a request to ${server} (${kind}): check the url, the headers and format.body()`, {
         retryable: false,
       })
     }
@@ -133,20 +161,21 @@ export function httpTokenSource(options: HttpTokenSourceOptions): TokenSource {
     } catch (error) {
       // Cancellation is not a failure: hand the caller back its own abort reason.
       signal.throwIfAborted()
-      throw await requestFailure(error, server, timeoutMs)
+      throw await requestFailure(error, server, timeoutMs, exchange, mask)
     }
     const { status } = response
 
     let json: unknown
     try {
       json = JSON.parse(body)
-    } catch (error) {
+    } catch {
       const bare = looksLikeToken(body)
-      throw tokenFetchFailed(
+      throw failed(
         `${server} answered ${status} with a body that is not JSON (` +
-          (bare ? 'it looks like a bare token: answer JSON, or write your own TokenSource)' : `${preview(body)}); check the url`),
-        // JSON.parse's message quotes the body, which may hold a token: leave it out of logs.
-        containsToken(body) ? { status, retryable: false } : { status, retryable: false, cause: error },
+          (bare ? 'it looks like a bare token: answer JSON, or write your own TokenSource)' : `${preview(body, mask)}); check the url`),
+        // Not JSON.parse's own error: its message quotes a cut of the body, where half a secret
+        // would no longer look like one.
+        { status, retryable: false, cause: new SyntaxError('the body is not JSON') },
       )
     }
 
@@ -156,9 +185,9 @@ export function httpTokenSource(options: HttpTokenSourceOptions): TokenSource {
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error)
       const said = (error as { serverMessage?: unknown } | null)?.serverMessage
-      throw tokenFetchFailed(
+      throw failed(
         `${server} answered ${status} but ${reason} (format '${format.name}' expects ${format.expects})`,
-        { status, retryable: false, serverMessage: typeof said === 'string' ? said : undefined, cause: error },
+        { status, retryable: false, serverMessage: typeof said === 'string' ? said : undefined, cause: redactedError(error, undefined, mask) },
       )
     }
 
@@ -166,10 +195,10 @@ export function httpTokenSource(options: HttpTokenSourceOptions): TokenSource {
       decodeToken(token)
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error)
-      throw tokenFetchFailed(`${server} answered ${status} but the token is not an AccessToken2: ${reason}`, {
+      throw failed(`${server} answered ${status} but the token is not an AccessToken2: ${reason}`, {
         status,
         retryable: false,
-        cause: error,
+        cause: new SessionError('TOKEN_INVALID', mask(reason)),
       })
     }
     signal.throwIfAborted()
@@ -188,9 +217,27 @@ function withAccept(headers: Record<string, string> | undefined): Headers {
   return merged
 }
 
-/** `url` for messages, which end up in logs: without credentials, query or fragment. */
-function displayUrl(url: string): string {
-  return url.replace(/^([a-z][a-z\d+.-]*:\/\/)[^/?#]*@/i, '$1').replace(/[?#].*$/s, '')
+/** The `allowRedirectOrigins` option, each entry normalised to an origin; throws for one that is not. */
+function redirectOrigins(origins: readonly string[] | undefined): string[] {
+  if (origins === undefined) return []
+  if (!Array.isArray(origins)) {
+    throw new SessionError('INVALID_ARGUMENT', 'httpTokenSource: allowRedirectOrigins must be an array of origins')
+  }
+  return origins.map((entry: unknown) => {
+    let origin = 'null'
+    try {
+      origin = new URL(String(entry)).origin
+    } catch {
+      // reported below
+    }
+    if (origin === 'null') {
+      throw new SessionError(
+        'INVALID_ARGUMENT',
+        `httpTokenSource: allowRedirectOrigins has ${JSON.stringify(redactSecrets(String(entry)))}, not an origin such as https://tokens.example.com`,
+      )
+    }
+    return origin
+  })
 }
 
 /** Whether a body is a token sent as plain text (AccessToken2 or the older AccessToken). */
@@ -198,16 +245,9 @@ function looksLikeToken(body: string): boolean {
   return /^\s*00[67][\w+/=-]{20,}\s*$/.test(body)
 }
 
-const TOKEN_RUN = /00[67][\w+/=-]{20,}/g
-
-/** Whether a body holds something that looks like a token anywhere (`token=007…`). */
-function containsToken(body: string): boolean {
-  return body.search(TOKEN_RUN) !== -1
-}
-
-/** The start of a body, for messages (tokens masked): an HTML page here usually means a wrong url. */
-function preview(body: string): string {
-  const start = body.replace(TOKEN_RUN, '007…').replace(/\s+/g, ' ').trim()
+/** The start of a body, for messages (masked before it is cut): an HTML page here usually means a wrong url. */
+function preview(body: string, mask: (text: string) => string): string {
+  const start = mask(body).replace(/\s+/g, ' ').trim()
   if (start === '') return 'it is empty'
   return `it starts ${JSON.stringify(start.length > 60 ? `${start.slice(0, 60)}…` : start)}`
 }

@@ -4,7 +4,8 @@ const MAX_LENGTH = 200
 /**
  * The token server's own explanation in an error body: `message`, `msg` or `error` of a JSON
  * object (`error` may itself be `{message}`), else the body's first 200 characters with
- * whitespace collapsed. `undefined` for an empty body.
+ * whitespace collapsed. `undefined` for an empty body. `mask` (e.g. `redactSecrets`) applies
+ * before the text is cut to length: a secret cut in half would no longer look like one.
  *
  * @example
  * ```ts
@@ -12,10 +13,10 @@ const MAX_LENGTH = 200
  * serverMessage('Bad Gateway')                                     // 'Bad Gateway'
  * ```
  */
-export function serverMessage(body: string): string | undefined {
+export function serverMessage(body: string, mask: (text: string) => string = (text) => text): string | undefined {
   const fromJson = messageInJson(body)
-  if (fromJson !== undefined) return fromJson.slice(0, MAX_LENGTH)
-  const text = body.replace(/\s+/g, ' ').trim()
+  if (fromJson !== undefined) return mask(fromJson).slice(0, MAX_LENGTH)
+  const text = mask(body).replace(/\s+/g, ' ').trim()
   return text === '' ? undefined : text.slice(0, MAX_LENGTH)
 }
 

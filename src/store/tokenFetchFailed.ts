@@ -1,5 +1,9 @@
 import { isHTTPError, isTimeoutError } from 'ky'
 import { SessionError } from '../errors.js'
+import { AnswerTooLargeError } from './bufferedFetch.js'
+import { RedirectRefusedError } from './followRedirects.js'
+import { HttpFailureCause } from './httpFailureCause.js'
+import { redactSecrets, redactedError } from './redactSecrets.js'
 import { retryAfterMs } from './retryAfter.js'
 import { serverMessage } from './serverMessage.js'
 
@@ -12,16 +16,28 @@ export interface TokenFetchFailure {
   cause?: unknown
 }
 
-/** A `TOKEN_FETCH_FAILED` {@link SessionError}, leaving off context that is `undefined`. */
-export function tokenFetchFailed(message: string, failure: TokenFetchFailure): SessionError {
+/** Masks secrets in a text bound for an error: {@link redactSecrets}, or a `secretMasker`. */
+export type Mask = (text: string) => string
+
+/**
+ * A `TOKEN_FETCH_FAILED` {@link SessionError}, leaving off context that is `undefined`. The
+ * message and the server message are masked: they end up in logs.
+ */
+export function tokenFetchFailed(message: string, failure: TokenFetchFailure, mask: Mask = redactSecrets): SessionError {
   const { retryable, status, retryAfterMs, serverMessage, cause } = failure
-  return new SessionError('TOKEN_FETCH_FAILED', message, {
+  return new SessionError('TOKEN_FETCH_FAILED', mask(message), {
     retryable,
     ...(status === undefined ? {} : { status }),
     ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
-    ...(serverMessage === undefined ? {} : { serverMessage }),
+    ...(serverMessage === undefined ? {} : { serverMessage: mask(serverMessage) }),
     ...('cause' in failure ? { cause } : {}),
   })
+}
+
+/** The request a failure is about, for its `cause`: method and url without query. */
+export interface Exchange {
+  method: string
+  url: string
 }
 
 /** What a failed status says to fix, appended to the message. */
@@ -34,41 +50,83 @@ function hintFor(status: number): string {
 
 /**
  * The `TOKEN_FETCH_FAILED` error for something ky threw while requesting a token: an HTTP
- * error status, a timeout, or a network failure. (The caller's abort is handled before this.)
- * `server` names the server in messages, e.g. `'token server at https://host/token'`.
+ * error status, a timeout, an answer over the size cap, a refused redirect, or a network
+ * failure. (The caller's abort is handled before this.) `server` names the server in
+ * messages, e.g. `'token server at https://host/token'`. The `cause` is an
+ * {@link HttpFailureCause} (or a masked copy of fetch's TypeError): never ky's error, which
+ * holds the request's headers.
  */
-export async function requestFailure(error: unknown, server: string, timeoutMs: number): Promise<SessionError> {
+export async function requestFailure(
+  error: unknown,
+  server: string,
+  timeoutMs: number,
+  exchange: Exchange,
+  mask: Mask = redactSecrets,
+): Promise<SessionError> {
+  const failed = (message: string, failure: TokenFetchFailure): SessionError => tokenFetchFailed(message, failure, mask)
   if (isHTTPError(error)) {
     const { response } = error
     const { status } = response
-    const said = serverMessage(await response.text().catch(() => ''))
+    const said = serverMessage(await response.text().catch(() => ''), mask)
     const retryable = status >= 500 || status === 408 || status === 429
     const afterMs = retryAfterMs(response.headers.get('retry-after'), response.headers.get('date'))
-    const statusLine = response.statusText === '' ? `${status}` : `${status} ${response.statusText}`
-    return tokenFetchFailed(
+    // The status text is the server's to choose: masked like its body.
+    const statusLine = mask(response.statusText === '' ? `${status}` : `${status} ${response.statusText}`)
+    return failed(
       `${server} ${retryable ? 'failed' : 'refused the request'} (${statusLine})` +
         (said === undefined ? '' : `: ${said}`) +
         hintFor(status) +
         (afterMs === undefined ? '' : `; it asked to retry in ${afterMs / 1000} s`),
-      { status, retryable, retryAfterMs: afterMs, serverMessage: said, cause: error },
+      {
+        status,
+        retryable,
+        retryAfterMs: afterMs,
+        serverMessage: said,
+        cause: new HttpFailureCause('status', `${statusLine} from ${exchange.method} ${exchange.url}`, { ...exchange, status }),
+      },
     )
   }
   if (isTimeoutError(error)) {
-    return tokenFetchFailed(`${server} did not answer within timeoutMs (${timeoutMs} ms)`, {
+    return failed(`${server} did not answer within timeoutMs (${timeoutMs} ms)`, {
       retryable: true,
-      cause: error,
+      cause: new HttpFailureCause('timeout', `no answer to ${exchange.method} ${exchange.url} within ${timeoutMs} ms`, exchange),
+    })
+  }
+  if (error instanceof AnswerTooLargeError) {
+    const { status, limitBytes } = error
+    return failed(
+      `${server} answered ${status} with more than ${limitBytes / 1024} KB, so the rest was not read ` +
+        '(a token answer is a few hundred bytes); check the url',
+      { status, retryable: false, cause: new HttpFailureCause('too-large', error.message, { ...exchange, status }) },
+    )
+  }
+  if (error instanceof RedirectRefusedError) {
+    const { reason, status, toOrigin } = error
+    const detail =
+      reason === 'origin'
+        ? `redirected (${status}) to another origin, ${toOrigin}, which httpTokenSource does not follow ` +
+          '(the request body and headers would go there); use that url, or list the origin in allowRedirectOrigins'
+        : reason === 'hidden'
+          ? 'redirected, and the browser does not say where to, so httpTokenSource cannot check that it stays on ' +
+            'this origin; use the url the redirect ends at'
+          : `${error.message}; use the url the redirects end at`
+    return failed(`${server} ${detail}`, {
+      ...(status === 0 ? {} : { status }),
+      retryable: false,
+      cause: new HttpFailureCause('redirect', error.message, status === 0 ? exchange : { ...exchange, status }),
     })
   }
   // fetch() rejects with a TypeError for every network failure (DNS, refused connection, reset,
   // offline, and a CORS rejection, which browsers deliberately do not tell apart).
   if (error instanceof TypeError) {
-    return tokenFetchFailed(
-      `could not reach ${server} (${networkDetail(error)}); check that it is up and, from a browser, ` +
+    const detail = networkDetail(error)
+    return failed(
+      `could not reach ${server} (${detail}); check that it is up and, from a browser, ` +
         'that it allows this origin (CORS)',
-      { retryable: true, cause: error },
+      { retryable: true, cause: redactedError(error, () => new TypeError(mask(detail)), mask) },
     )
   }
-  return tokenFetchFailed(`the request to ${server} failed: ${String(error)}`, { retryable: true, cause: error })
+  return failed(`the request to ${server} failed: ${String(error)}`, { retryable: true, cause: redactedError(error, undefined, mask) })
 }
 
 /** Node's fetch says only 'fetch failed' and keeps the reason (e.g. ECONNREFUSED) in `cause`. */

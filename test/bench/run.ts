@@ -7,6 +7,8 @@ import { runCommute, type CommuteResult } from './commute'
 import { COMMUTE, commuteScript, minimumTokenRequests } from './commuteScript'
 import { benchDecode } from './decode.bench'
 import { FLEET, runFleet } from './fleet'
+import { HERD, runHerd } from './herd'
+import { THROUGHPUT, runServerThroughput } from './serverThroughput'
 import { int, kB, markdownTable, meanAndP95, type Row } from './table'
 
 /*
@@ -22,7 +24,8 @@ const BUNDLE_BUDGET_BYTES = 18_500
 const DECODE_TARGET_FACTOR = 2
 /** decodeToken in Chromium with DecompressionStream, version 0.1 (issue 10's measurement). */
 const CHROMIUM_DECODE_BEFORE = 25_000
-const FLEET_TARGET = 1.5
+/** The library's busiest second after an outage, as a share of the guide-style baseline's (issue 12). */
+const HERD_TARGET = 1 / 5
 /** Jitter seeds for the library's commute sweep (about 0.5 s each). */
 const SWEEP_SEEDS = 20
 
@@ -122,17 +125,15 @@ function fleetRows(fleet: ReturnType<typeof runFleet>): Row[] {
   return [
     { measure: `Fleet: ${int(FLEET.clients)} clients join within 1 s, 1-h tokens, 8 h; baseline renews at will-expire` },
     {
-      measure: 'renewal peak / mean, 1-s bins (judged)',
-      library: library.peakOverMean.toFixed(2),
-      baseline: willExpire.peakOverMean.toFixed(1),
-      target: `≤ ${FLEET_TARGET}`,
-      met: library.peakOverMean <= FLEET_TARGET,
-    },
-    {
       measure: 'renewal peak / mean, 60-s sliding windows',
       library: library.peak60OverMean.toFixed(2),
       baseline: willExpire.peak60OverMean.toFixed(1),
       target: '(reported)',
+    },
+    {
+      measure: 'renewal peak / mean, 1-s bins (no target: see the noise floor)',
+      library: library.peakOverMean.toFixed(2),
+      baseline: willExpire.peakOverMean.toFixed(1),
     },
     {
       measure: 'renewal requests/s: mean; peak 1-s; peak 60-s',
@@ -143,6 +144,39 @@ function fleetRows(fleet: ReturnType<typeof runFleet>): Row[] {
       measure: 'noise floor: as many requests at uniform random times, peak / mean 1-s; 60-s',
       library: `${uniform.peakOverMean.toFixed(2)}; ${uniform.peak60OverMean.toFixed(2)}`,
     },
+  ]
+}
+
+function herdRows(herd: ReturnType<typeof runHerd>): Row[] {
+  const { library, baseline } = herd
+  const limit = HERD_TARGET * baseline.peakPerSec
+  const s = (ms: number): string => `${(ms / 1000).toFixed(1)} s`
+  return [
+    { measure: `Herd: ${int(HERD.clients)} clients, 1-h tokens, token server down ${HERD.outageMs / 60_000} min; baseline retries every 5 s` },
+    {
+      measure: 'requests/s in the first minute after it is back: busiest second (judged)',
+      library: `${int(library.peakPerSec)} (${((100 * library.peakPerSec) / baseline.peakPerSec).toFixed(1)}% of baseline)`,
+      baseline: int(baseline.peakPerSec),
+      target: `≤ 1/5 of baseline (≤ ${int(limit)})`,
+      met: library.peakPerSec <= limit,
+    },
+    { measure: 'same minute: mean requests/s', library: library.meanPerSec.toFixed(1), baseline: baseline.meanPerSec.toFixed(1) },
+    { measure: 'while it is down: mean requests/s (all failed)', library: library.outagePerSec.toFixed(1), baseline: baseline.outagePerSec.toFixed(1) },
+    { measure: 'steady state before: mean requests/s', library: library.steadyPerSec.toFixed(1), baseline: baseline.steadyPerSec.toFixed(1) },
+    { measure: 'clients whose token expired during the outage (dropped)', library: int(library.expired), baseline: int(baseline.expired) },
+    { measure: 'last client with a new token, after the server is back', library: s(library.lastRecoveredMs), baseline: s(baseline.lastRecoveredMs) },
+  ]
+}
+
+function throughputRows(figures: Awaited<ReturnType<typeof runServerThroughput>>): Row[] {
+  return [
+    { measure: `Token server: node demo/server/main.mjs, ${THROUGHPUT.connections} keep-alive connections on 127.0.0.1, ${THROUGHPUT.durationMs / 1000} s (real clock)` },
+    {
+      measure: "POST /fetch_rtc_token answered/s (baseline: agora-token's raw build rate, same run)",
+      library: `${int(figures.requestsPerSec)} (${((100 * figures.requestsPerSec) / figures.rawBuildPerSec).toFixed(0)}% of raw)`,
+      baseline: `${int(figures.rawBuildPerSec)} tokens/s`,
+    },
+    { measure: 'mean latency; failed requests; log lines written', library: `${figures.meanLatencyMs.toFixed(1)} ms; ${figures.failures}; ${int(figures.logLines)}` },
   ]
 }
 
@@ -193,10 +227,14 @@ it(COMMAND, async () => {
     }
   })
   const fleet = await timed('fleet', runFleet)
+  const herd = await timed('herd', () => runHerd())
+  const throughput = await timed('token server', runServerThroughput)
 
   const rows: Row[] = [
     ...commuteRows(library, baseline, minimum, sweep),
     ...fleetRows(fleet),
+    ...herdRows(herd),
+    ...throughputRows(throughput),
     ...bundleRows(bundle),
     { measure: 'decodeToken: 1,000 distinct tokens decoded one after another (real clock)' },
     {
@@ -244,7 +282,13 @@ it(COMMAND, async () => {
     '',
     `Fleet (Math.random, varies slightly per run): renewal requests only (the join burst is the same for both and left out), counted over 8 h; ` +
       'mean = all renewals / 28,800 s. Library: renewAt(DEFAULT_RENEWAL_POLICY), first token "first", later ones "renewal". ' +
-      'Baseline: renew 30 s before expiry, at will-expire. The target is judged on 1-s bins.',
+      'Baseline: renew 30 s before expiry, at will-expire. No target on 1-s bins: independent clients cannot meet one (as many requests at uniformly random times already peak near 1.85× the mean); the herd below is what a token server has to be sized for.',
+    `Herd (Math.random, varies slightly per run; test/bench/herd.ts): ${int(HERD.clients)} clients joined at random moments over an hour (steady state), 1-hour tokens; ` +
+      `the token server refuses connections for ${HERD.outageMs / 60_000} min from hour ${HERD.outageAtMs / 3_600_000}; requests answered at once. ` +
+      'Library: each client as the store runs it (renewAt, retryDelayMs with the time left: equal jitter 1 s … 30 s, a last call 10 s before the deadline), ' +
+      "plus the session's renewNow at will-expire and on each pass of its reconnect loop after did-expire (a dead token's backoff stands). " +
+      'Baseline: test/bench/baseline.ts as written: fetch at will-expire and renewToken, fetch at did-expire and join, each fetch retried every 5 s until it works (both loops run for a dropped client).',
+    `Token server: the load loop is test/bench/serverThroughput.ts (node:http, keep-alive agent), the server a separate process with its default limits and log sampling, RATE_LIMIT=off (every request comes from 127.0.0.1); agora-token's RtcTokenBuilder.buildTokenWithUid timed alone for ${THROUGHPUT.rawBuildMs / 1000} s in the bench process.`,
     'Bundle: sizes in kB of 1,000 bytes, gzip level 9 of the minified ES output.',
   ]
   const table = markdownTable(rows)

@@ -48,7 +48,8 @@ describe('token server (node demo/server/main.mjs --demo)', () => {
   let base = ''
 
   beforeAll(async () => {
-    server = await startStandalone({ AGORA_APP_ID: APP_ID, AGORA_APP_CERTIFICATE: APP_CERTIFICATE, CORS_ORIGINS: ALLOWED }, ['--demo'])
+    // Well over the default rate limit (20 at once): this file sends a few hundred requests.
+    server = await startStandalone({ AGORA_APP_ID: APP_ID, AGORA_APP_CERTIFICATE: APP_CERTIFICATE, CORS_ORIGINS: ALLOWED, RATE_LIMIT: '1000/1000' }, ['--demo'])
     base = server.url
   }, 20_000)
 
@@ -68,10 +69,11 @@ describe('token server (node demo/server/main.mjs --demo)', () => {
     expect(secret.find(server.output())).toEqual([])
   })
 
-  it('prints its URL on 127.0.0.1 and where its credentials come from', () => {
+  it('prints its URL on 127.0.0.1, where its credentials come from, and that it must sit behind authentication', () => {
     expect(base).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
     expect(server.output()).toContain('Real credentials: app id 0123…cdef')
     expect(server.output()).toContain(`Cross-origin callers allowed: ${ALLOWED}`)
+    expect(server.output()).toContain('No authorize hook: ANYONE WHO CAN REACH THIS SERVER GETS A TOKEN FOR ANY CHANNEL AND UID.')
   })
 
   describe('POST /token/generate (Agora token service image)', () => {
@@ -110,6 +112,12 @@ describe('token server (node demo/server/main.mjs --demo)', () => {
       expect(Object.keys(claims.rtc?.privileges ?? {})).toEqual(['joinChannel'])
     })
 
+    it('takes privilegeExpireTs left out as the token lifetime', async () => {
+      const { privilegeExpireTs: _left, ...body } = generate({ tokenExpireTs: 90 })
+      const claims = decodeToken(tokenOf(await call(base, '/token/generate', { body })))
+      expect(claims.rtc?.privileges.joinChannel).toBe(claims.issuedAt + 90)
+    })
+
     it('takes user accounts and the full 64-byte channel name', async () => {
       const channel = 'c'.repeat(64)
       const answer = await call(base, '/token/generate', { body: generate({ channelName: channel, uid: 'alice@example' }) })
@@ -124,7 +132,11 @@ describe('token server (node demo/server/main.mjs --demo)', () => {
       ['a numeric uid (it is a string here)', { uid: 42 }, /uid must be a string/],
       ['uid -1', { uid: -1 }, /uid must be a string .*got -1/],
       ['an empty uid', { uid: '' }, /uid must not be empty/],
-      ['an account over 255 bytes', { uid: 'u'.repeat(256) }, /256 bytes/],
+      ['an account over 255 characters', { uid: 'u'.repeat(256) }, /uid is 256 characters; a user account is at most 255/],
+      ['an account with a NUL', { uid: 'a\u0000b' }, /uid has "\\u0000" \(U\+0000\) at index 1, which Agora does not allow in user accounts/],
+      ['an account with a newline', { uid: 'alice\n' }, /uid has "\\n"/],
+      ['an account with an emoji', { uid: 'al😀ce' }, /uid has "😀" \(U\+1F600\)/],
+      ['a privilegeExpireTs of null', { privilegeExpireTs: null }, /^privilegeExpireTs must be a whole number of seconds from 1 to 86400 \(24 h\), got null$/],
       ['expiry 0', { tokenExpireTs: 0 }, /tokenExpireTs must be a whole number of seconds from 1 to 86400/],
       ['expiry over 24 h', { tokenExpireTs: 86_401 }, /tokenExpireTs/],
       ['a fractional expiry', { privilegeExpireTs: 1.5 }, /privilegeExpireTs/],
@@ -389,6 +401,9 @@ describe('token server without credentials or --demo', () => {
     [{ AGORA_APP_CERTIFICATE: APP_CERTIFICATE }, /AGORA_APP_ID is not set but AGORA_APP_CERTIFICATE is/],
     [{ AGORA_APP_ID: APP_ID, AGORA_APP_CERTIFICATE: 'not-hex-secret' }, /AGORA_APP_CERTIFICATE must be 32 hex digits/],
     [{ CORS_ORIGINS: 'not a url' }, /CORS_ORIGINS: "not a url" is not an origin/],
+    [{ RATE_LIMIT: 'lots' }, /RATE_LIMIT must be <burst>\/<per second> such as 20\/2, or off/],
+    [{ MAX_CONNECTIONS: '0' }, /MAX_CONNECTIONS must be a whole number of 1 or more, got "0"/],
+    [{ LOG_TOKENS: 'some' }, /LOG_TOKENS must be all, none or a whole number N/],
   ])('refuses to start with %j, and never prints the certificate', async (env, message) => {
     const { code, output } = await runToExit(env)
     expect(code).toBe(2)

@@ -8,6 +8,8 @@ export interface StandaloneServer {
   readonly url: string
   /** Everything it printed so far, stdout and stderr. */
   output(): string
+  /** Whether the process is still running. */
+  alive(): boolean
   close(): Promise<void>
 }
 
@@ -34,6 +36,7 @@ export function startStandalone(env: Record<string, string>, args: string[] = []
       resolve({
         url: match[1],
         output: () => printed,
+        alive: () => child.exitCode === null && child.signalCode === null,
         close: async () => {
           if (child.exitCode === null) child.kill('SIGTERM')
           await exited

@@ -250,12 +250,13 @@ describe('createTokenStore', () => {
       t.source.setDown(true)
       await advance(10 * 60_000, 500)
       const failures = ofType(t.events, 'renewal-failed')
-      expect(failures.map((f) => f.retryInMs).slice(0, 7)).toEqual([500, 1000, 2000, 4000, 8000, 15_000, 15_000])
+      // Equal jitter at random 0.5: three quarters of 1, 2, 4, 8, 16, 30 s.
+      expect(failures.map((f) => f.retryInMs).slice(0, 7)).toEqual([750, 1500, 3000, 6000, 12_000, 22_500, 22_500])
       expect(failures.map((f) => f.attempt)).toEqual(failures.map((_, i) => i + 1))
-      // Attempts at renewAt + 0, 0.5, 1.5, 3.5, 7.5, 15.5 s, then every 15 s until the outage
-      // ends 595 s after renewAt: 6 + 38 = 44 attempts in 10 minutes, all failed.
-      expect(failures).toHaveLength(44)
-      expect(failures.at(-1)!.at - failures[0]!.at).toBe(585_500)
+      // Attempts at renewAt + 0, 0.75, 2.25, 5.25, 11.25, 23.25 s, then every 22.5 s until the
+      // outage ends 595 s after renewAt: 6 + 25 = 31 attempts in 10 minutes, all failed.
+      expect(failures).toHaveLength(31)
+      expect(failures.at(-1)!.at - failures[0]!.at).toBe(585_750)
       t.source.setDown(false)
       await advance(15_000, 500)
       expect(tokens).toHaveLength(2)

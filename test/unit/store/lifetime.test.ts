@@ -63,8 +63,9 @@ describe('store.lifetime$', () => {
     expect(phases.indexOf('expiring')).toBeLessThan(phases.indexOf('expired'))
     expect(new Set(t.seen.map((s) => s.lifetime.fingerprint))).toEqual(new Set([first.fingerprint]))
 
+    // Back up: the next retry (at most the 30 s backoff away) gets a new token.
     t.source.setDown(false)
-    await advance(5_000)
+    await advance(30_000)
     const last = t.seen.at(-1)!.lifetime
     expect(last.phase).toBe('valid')
     expect(last.fingerprint).not.toBe(first.fingerprint)

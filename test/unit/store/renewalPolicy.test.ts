@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { DEFAULT_RENEWAL_POLICY, renewAt, renewalLeadMs } from '../../../src/store/renewalPolicy'
-import { DEFAULT_RETRY_POLICY, isRetryable, retryDelayMs } from '../../../src/store/retryDelay'
+import fc from 'fast-check'
+import { DEFAULT_RETRY_POLICY, LAST_CALL_MS, isRetryable, retryDelayMs } from '../../../src/store/retryDelay'
 import { SessionError } from '../../../src/errors'
 
 const HOUR = 3_600_000
@@ -52,14 +53,34 @@ describe('renewAt', () => {
 })
 
 describe('retryDelayMs', () => {
-  it('grows exponentially with full jitter up to the cap', () => {
-    const delays = [1, 2, 3, 4, 5, 6, 7].map((n) => retryDelayMs(n, new Error('x'), DEFAULT_RETRY_POLICY, () => 0.5))
-    expect(delays).toEqual([500, 1000, 2000, 4000, 8000, 15_000, 15_000])
+  it('grows exponentially with equal jitter (half to all of the cap) up to the cap', () => {
+    const at = (r: number) => [1, 2, 3, 4, 5, 6, 7].map((n) => retryDelayMs(n, new Error('x'), DEFAULT_RETRY_POLICY, () => r))
+    expect(at(0.5)).toEqual([750, 1500, 3000, 6000, 12_000, 22_500, 22_500])
+    expect(at(0)).toEqual([500, 1000, 2000, 4000, 8000, 15_000, 15_000])
+    expect(at(0.999999)).toEqual([1000, 2000, 4000, 8000, 16_000, 30_000, 30_000])
   })
 
-  it('gets denser as the deadline nears, never under the base delay', () => {
-    expect(retryDelayMs(7, new Error('x'), DEFAULT_RETRY_POLICY, () => 0.999, 20_000)).toBe(4_995)
-    expect(retryDelayMs(7, new Error('x'), DEFAULT_RETRY_POLICY, () => 0.999, 1_000)).toBe(999)
+  it.each([
+    // [attempt, time left, delay]: cut to the last call, 10 s before the deadline...
+    [7, 20_000, 10_000],
+    [7, 10_001, 1],
+    [1, 10_600, 600],
+    // ...unless the backoff comes first, or the last call has passed, or the deadline has:
+    [7, 40_000, 22_500],
+    [1, 20_000, 750],
+    [7, 10_000, 22_500],
+    [7, 5_000, 22_500],
+    [7, -60_000, 22_500],
+  ])('attempt %i with %i ms left: %i ms (one last call, not a rate that climbs near the deadline)', (attempt, left, delay) => {
+    expect(retryDelayMs(attempt, new Error('x'), DEFAULT_RETRY_POLICY, () => 0.5, left)).toBe(delay)
+  })
+
+  it('puts an attempt before the last call whenever the server is back by then', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 10_001, max: 3_600_000 }), fc.integer({ min: 1, max: 20 }), fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), (left, attempt, r) => {
+        expect(retryDelayMs(attempt, new Error('x'), DEFAULT_RETRY_POLICY, () => r, left)).toBeLessThanOrEqual(left - LAST_CALL_MS)
+      }),
+    )
   })
 
   it('honours Retry-After', () => {
