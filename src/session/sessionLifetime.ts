@@ -1,4 +1,4 @@
-import { BehaviorSubject, catchError, distinctUntilChanged, of, shareReplay, switchMap, type Observable } from 'rxjs'
+import { BehaviorSubject, EMPTY, catchError, concat, distinctUntilChanged, of, shareReplay, switchMap, type Observable } from 'rxjs'
 import type { IssuedToken } from '../store/IssuedToken.js'
 import { sameLifetime, type TokenLifetime } from '../store/TokenLifetime.js'
 import { tokenLifetimes } from '../store/tokenLifetimes.js'
@@ -42,10 +42,13 @@ export function sessionLifetime(rt: SessionRuntime): Observable<TokenLifetime | 
 
   const byClock = (token: IssuedToken): Observable<TokenLifetime> => of({ token }).pipe(tokenLifetimes(ctx.scheduler))
   const lifetimeOf = ({ token, scope }: HeldToken): Observable<TokenLifetime> =>
-    ctx.store.lifetime$(scope, { exactRole: true }).pipe(
-      switchMap((lifetime) => (lifetime.fingerprint === token.fingerprint ? of(lifetime) : byClock(token))),
-      // A store that is gone still leaves the held token its clock.
-      catchError(() => byClock(token)),
+    concat(
+      ctx.store.lifetime$(scope, { exactRole: true }).pipe(
+        switchMap((lifetime) => (lifetime.fingerprint === token.fingerprint ? of(lifetime) : byClock(token))),
+        catchError(() => EMPTY),
+      ),
+      // The store's stream ended (a shared store was disposed): the SDK still holds the token, by its clock.
+      byClock(token),
     )
 
   return held$.pipe(

@@ -81,10 +81,15 @@ export function lifetimeAt(state: LineageState, nowMs: number): TokenLifetime {
   return lifetime
 }
 
-/** The next moment after `nowMs` at which the phase of `state` changes by itself; `undefined` if never. */
+/**
+ * The next moment after `nowMs` at which the phase of `state` may change by itself; `undefined`
+ * if never. The earliest, not the first in order: a token whose deadline is under a minute after
+ * it arrived renews after the will-expire window has begun.
+ */
 export function nextPhaseChangeAt(state: LineageState, nowMs: number): number | undefined {
   const { expiresAt, renewAt } = state.token
-  return [renewAt, expiresAt - WILL_EXPIRE_WINDOW_MS, expiresAt].find((at) => at > nowMs)
+  const later = [renewAt, expiresAt - WILL_EXPIRE_WINDOW_MS, expiresAt].filter((at) => at > nowMs)
+  return later.length === 0 ? undefined : Math.min(...later)
 }
 
 /** Whether two lifetimes say the same: same token, phase and retry. */

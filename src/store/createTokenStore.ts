@@ -1,6 +1,6 @@
 // Kept in the emitted .d.ts (`preserve`): apps whose `lib` lacks it still know `Symbol.dispose`.
 /// <reference lib="esnext.disposable" preserve="true" />
-import { Observable, Subject, asyncScheduler, type SchedulerLike } from 'rxjs'
+import { Observable, Subject, asyncScheduler, endWith, ignoreElements, takeUntil, type SchedulerLike } from 'rxjs'
 import { SessionError } from '../errors.js'
 import type { StoreEvent } from '../events.js'
 import { defaultWake$ } from './defaultWake.js'
@@ -250,7 +250,8 @@ export function createTokenStore(options: TokenStoreOptions): TokenStore {
     )
 
   const lifetime$ = (request: TokenRequest, use: TokenUseOptions = {}): Observable<TokenLifetime> =>
-    follow(request, use, (lineage) => lineage.state$.pipe(tokenLifetimes(scheduler)))
+    // Ends (or errors) with the lineage: the phases of a token nobody renews any more say nothing.
+    follow(request, use, (lineage) => lineage.state$.pipe(tokenLifetimes(scheduler), takeUntil(lineage.state$.pipe(ignoreElements(), endWith(null)))))
 
   const wakeSubscription = (options.wake$ ?? defaultWake$()).subscribe(() => {
     for (const lineage of lineages.values()) lineage.wake()

@@ -1,3 +1,4 @@
+import { NEVER } from 'rxjs'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { TokenLifetime } from '../../../src/store/TokenLifetime'
 import { advance, flushIO, useFakeClock, useRealClock } from '../../support/fakeClock'
@@ -109,6 +110,24 @@ describe('session.lifetime$', () => {
     expect(t.last()).toMatchObject({ phase: 'valid' })
     expect(t.last()!.fingerprint).not.toBe(first.fingerprint)
     expect(t.seen.slice(1).every((s) => s.lifetime !== null)).toBe(true)
+    await t.session.dispose()
+  })
+
+  it('a shared store disposed under it: the token the SDK still holds goes on by its clock', async () => {
+    const { createTokenStore } = await import('../../../src/store/createTokenStore')
+    const { localTokenSource } = await import('../../../src/testing/localTokenSource')
+    const { APP_CERTIFICATE, APP_ID } = await import('../../support/fixtures')
+    const store = createTokenStore({ source: localTokenSource({ appId: APP_ID, appCertificate: APP_CERTIFICATE }), appId: APP_ID, wake$: NEVER })
+    const t = recorded({ store })
+    await joined(t)
+    const held = t.last()!
+    store.dispose()
+    await advance(held.expiresAt - 1 - Date.now(), 60_000)
+    expect(t.last()).toMatchObject({ fingerprint: held.fingerprint, phase: 'expiring' })
+    // At the deadline Agora drops the client, and with no store to rejoin with the session fails.
+    await advance(60_000, 1_000)
+    expect(t.session.state.status).toBe('failed')
+    expect(t.last()).toBeNull()
     await t.session.dispose()
   })
 

@@ -106,6 +106,18 @@ describe('store.lifetime$', () => {
     expect(vi.getTimerCount()).toBe(0)
   })
 
+  it('completes with the store: dispose() ends it, with no timer left and no phase after', async () => {
+    const t = setup()
+    let completed = false
+    t.store.lifetime$(WILDCARD).subscribe({ next: t.record, complete: () => (completed = true) })
+    await advance(100, 50)
+    t.store.dispose()
+    expect(completed).toBe(true)
+    expect(vi.getTimerCount()).toBe(0)
+    await advance(2 * HOUR, 60_000)
+    expect(t.seen.map((s) => s.lifetime.phase)).toEqual(['valid'])
+  })
+
   it('errors like watch() when the first token cannot be had', async () => {
     const t = setup()
     t.source.setFault({ status: 403, message: 'nope' })

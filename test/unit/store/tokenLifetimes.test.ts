@@ -78,6 +78,18 @@ describe('tokenLifetimes (marbles)', () => {
     })
   })
 
+  it('a deadline under a minute after arrival: expiring 30 s before it, though renewAt comes later', () => {
+    const short = token('tok:s', { receivedAt: 0, renewAt: 25 * S, expiresAt: 40 * S })
+    const ts = scheduler()
+    ts.run(({ cold, expectObservable }) => {
+      expectObservable(cold<LineageState>('a', { a: { token: short } }).pipe(tokenLifetimes(ts))).toBe('v 9999ms e 29999ms x', {
+        v: phase({ token: short }, 0),
+        e: phase({ token: short }, 10 * S),
+        x: phase({ token: short }, 40 * S),
+      })
+    })
+  })
+
   it('an equal state again emits nothing', () => {
     const ts = scheduler()
     ts.run(({ cold, expectObservable }) => {
