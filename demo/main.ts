@@ -3,7 +3,7 @@
  * Served with its token server by `npm run demo` (demo/vite.config.mjs).
  */
 import { asapScheduler, interval, observeOn } from 'rxjs'
-import { countdown, createSession, httpTokenSource, isSessionError, type Countdown, type SessionState, type TokenLifetime } from '../src/index'
+import { countdown, createSession, httpTokenSource, isInChannel, isSessionError, type Countdown, type SessionState, type TokenLifetime } from '../src/index'
 import { loadConfig } from './config'
 import { createCounters, renderCounters } from './counters'
 import { createDemoClient, type EdgeCheck } from './demoClient'
@@ -84,9 +84,7 @@ async function main(): Promise<void> {
   const channelButtons = CHANNELS.map((name) => {
     const button = el('button', { text: name, attrs: { type: 'button', 'data-testid': `channel-${name}`, 'aria-pressed': 'false' } })
     button.addEventListener('click', () => {
-      const { status, channel } = session.state
-      const inChannel = channel !== null && status !== 'idle' && status !== 'failed' && status !== 'leaving'
-      run(`go to ${name}`, () => (inChannel ? session.switchChannel(name) : session.join(name)))
+      run(`go to ${name}`, () => (isInChannel(session.state.status) ? session.switchChannel(name) : session.join(name)))
     })
     return button
   })
@@ -144,8 +142,9 @@ async function main(): Promise<void> {
     if (token !== null) identities.set(token.fingerprint, { channel: String(token.request.channel), uid: String(token.request.uid) })
   })
   session.lifetime$.subscribe((next) => {
+    // Only the token the SDK holds is drawn: forget the ones it held before.
+    for (const fingerprint of identities.keys()) if (fingerprint !== next?.fingerprint) identities.delete(fingerprint)
     lifetime = next
-    if (next === null) identities.clear()
     timeline.onLifetime(next, Date.now())
   })
   session.events$.subscribe((event) => {

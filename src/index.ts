@@ -30,5 +30,6 @@ export type { Countdown, Remaining } from './store/remaining.js'
 export type { TokenRequest, TokenResponse, TokenSource } from './store/TokenSource.js'
 
 export { createSession } from './session/createSession.js'
+export { isInChannel } from './session/isInChannel.js'
 export type { Session, SessionOptions, SessionState } from './session/Session.js'
 export type { SessionClient } from './session/SessionClient.js'

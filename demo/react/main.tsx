@@ -10,22 +10,9 @@ import { useChannel, useSessionEvent, useTokenLifetime } from '../../src/react/i
 import type { FakeClient } from '../../src/testing/index'
 import { loadConfig } from '../config'
 import { createDemoClient } from '../demoClient'
+import type { ReactDemoHook } from './hook'
 
 const CHANNELS = ['lobby', 'stage', 'music'] as const
-
-/** What the e2e test reads: counts only, never a token. */
-interface ReactDemoHook {
-  joins: number
-  leaves: number
-  tokenRequests: number
-  switches: number
-}
-
-declare global {
-  interface Window {
-    __reactDemo?: ReactDemoHook
-  }
-}
 
 function App({ session }: { session: Session }) {
   const [channel, setChannel] = useState<string | null>(null)

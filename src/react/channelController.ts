@@ -1,67 +1,110 @@
+import { isInChannel } from '../session/isInChannel.js'
 import type { Session } from '../session/Session.js'
 
 type Role = 'audience' | 'host'
 
-/** What `useChannel` asks of a session: a channel (or none) in a role, and letting go. */
+/** What one component (one `useChannel`) asks of a session. */
+interface Want {
+  channel: string | null
+  role: Role
+}
+
+/** What `useChannel` asks of a session on behalf of one component (`holder`), and letting go. */
 export interface ChannelController {
-  want(channel: string | null, role: Role): void
-  release(): void
+  want(holder: object, want: Want): void
+  release(holder: object): void
 }
 
 const controllers = new WeakMap<Session, ChannelController>()
 
-/** Failures show in `session.state` (and its `error` event); the promise itself is not an error. */
-const quietly = (command: Promise<void>): void => {
-  command.catch(() => {})
-}
-
 /**
- * The one controller of a session's channel for React: it turns "this component wants channel X
- * as role R" into the fewest commands (`join`, `switchChannel`, `upgradeToHost` /
- * `downgradeToAudience`, `leave`), and lets the session's latest-wins queue order them.
+ * The one controller of a session's channel for React: it turns what the mounted components
+ * want (a channel or none, a role) into the fewest commands (`join`, `switchChannel`,
+ * `upgradeToHost` / `downgradeToAudience`, `leave`), and lets the session's latest-wins queue
+ * order them. The latest want wins; the session leaves only when no mounted component wants a
+ * channel any more.
  *
- * Letting go (an effect's cleanup) leaves only after a microtask, and a `want` before then
- * cancels it: StrictMode's mount → unmount → mount, which runs the cleanup and the effect again
- * in one go, so makes one `join` and no `leave`.
+ * Letting go (an effect's cleanup) takes effect after a microtask, and the same component
+ * wanting the same thing before then cancels it with no command at all: StrictMode's
+ * mount → unmount → mount, which runs the cleanup and the effect again in one go, so makes one
+ * `join` (none if already there) and no `leave`.
  */
 export function channelControllerOf(session: Session): ChannelController {
   let controller = controllers.get(session)
   if (controller !== undefined) return controller
-  let target: { channel: string; role: Role } | null = null
-  let generation = 0
+  const wants = new Map<object, Want>()
+  const pendingRelease = new Map<object, number>()
+  let releases = 0
+  let warned = false
+  /**
+   * Where the session is headed: what was last asked (a command may still be queued, the state
+   * not yet changed), until the session is out of a channel again (left, failed, disposed).
+   */
+  let target: Want | undefined
+  let running = 0
+  /** Once every command asked has settled, a session out of a channel is where it is headed. */
+  const settleTarget = (): void => {
+    if (running === 0 && !isInChannel(session.state.status)) target = undefined
+  }
+  // Completes when the session is disposed.
+  session.state$.subscribe(settleTarget)
+  /** Runs a command; failures show in `session.state` (and its `error` event), not here. */
+  const quietly = (command: Promise<void>): void => {
+    running++
+    command.catch(() => {}).finally(() => {
+      running--
+      settleTarget()
+    })
+  }
 
-  const inChannel = (): boolean => {
-    const { status } = session.state
-    return status !== 'idle' && status !== 'failed' && status !== 'disposed'
+  /** Where the session is headed, or is (a channel joined without React counts too). */
+  const current = (): Want => {
+    if (target !== undefined) return target
+    const { status, channel, role } = session.state
+    return { channel: isInChannel(status) ? channel : null, role }
+  }
+
+  const apply = ({ channel, role }: Want): void => {
+    if (session.state.status === 'disposed') return
+    const now = current()
+    if (channel === null) {
+      if (now.channel !== null) quietly(session.leave())
+    } else if (now.channel === null) {
+      quietly(session.join(channel, { role }))
+    } else {
+      // The session keeps the role across a switch; a role change follows it in the queue.
+      if (now.channel !== channel) quietly(session.switchChannel(channel))
+      if (now.role !== role) quietly(role === 'host' ? session.upgradeToHost() : session.downgradeToAudience())
+    }
+    target = { channel, role }
   }
 
   controller = {
-    want(channel, role) {
-      generation++
-      if (session.state.status === 'disposed') return
-      if (channel === null) {
-        if (target !== null || inChannel()) quietly(session.leave())
-        target = null
-        return
+    want(holder, want) {
+      const before = wants.get(holder)
+      const remount = pendingRelease.delete(holder)
+      wants.set(holder, want)
+      if (remount && before !== undefined && before.channel === want.channel && before.role === want.role) return
+      const others = [...wants].filter(([other, w]) => other !== holder && w.channel !== null && w.channel !== want.channel)
+      if (others.length > 0 && !warned) {
+        warned = true
+        console.warn(
+          `agora-rtc-session/react: two components use useChannel on one session, for "${String(want.channel)}" and ` +
+            `"${String(others[0]?.[1].channel)}"; the latest wins. A session is one client in one channel: use one useChannel per session.`,
+        )
       }
-      if (target === null || !inChannel()) {
-        quietly(session.join(channel, { role }))
-      } else if (target.channel !== channel) {
-        // The session keeps the role across a switch; a role change follows it in the queue.
-        quietly(session.switchChannel(channel))
-        if (target.role !== role) quietly(role === 'host' ? session.upgradeToHost() : session.downgradeToAudience())
-      } else if (target.role !== role) {
-        quietly(role === 'host' ? session.upgradeToHost() : session.downgradeToAudience())
-      }
-      target = { channel, role }
+      apply(want)
     },
-    release() {
-      const mine = ++generation
+    release(holder) {
+      const mine = ++releases
+      pendingRelease.set(holder, mine)
       // A promise, not queueMicrotask: Jest's fake timers fake that one, never promises.
       void Promise.resolve().then(() => {
-        if (generation !== mine) return
-        target = null
-        if (session.state.status !== 'disposed') quietly(session.leave())
+        if (pendingRelease.get(holder) !== mine) return
+        pendingRelease.delete(holder)
+        wants.delete(holder)
+        const rest = [...wants.values()].at(-1)
+        apply(rest ?? { channel: null, role: 'audience' })
       })
     },
   }

@@ -1,4 +1,4 @@
-import { useEffect } from 'react'
+import { useEffect, useState } from 'react'
 import type { Session, SessionState } from '../session/Session.js'
 import { channelControllerOf } from './channelController.js'
 import { useSessionState } from './useSessionState.js'
@@ -16,8 +16,8 @@ export interface UseChannelOptions {
  * nothing; StrictMode's double mount makes one `join` and no `leave`. A failed join shows in the
  * returned state (`status: 'failed'`, `error`), never as an unhandled rejection.
  *
- * Use it once per session (one client, one channel); create the session outside React's render
- * (once per client), not per render.
+ * Use it once per session (one client, one channel; a second one warns, and the latest wins);
+ * create the session outside React's render (once per client), not per render.
  *
  * @example
  * ```tsx
@@ -29,10 +29,12 @@ export interface UseChannelOptions {
  */
 export function useChannel(session: Session, channel: string | null, options: UseChannelOptions = {}): SessionState {
   const role = options.role ?? 'audience'
+  // This component's identity for the controller; kept across StrictMode's remount.
+  const [holder] = useState(() => ({}))
   useEffect(() => {
     const controller = channelControllerOf(session)
-    controller.want(channel, role)
-    return () => controller.release()
-  }, [session, channel, role])
+    controller.want(holder, { channel, role })
+    return () => controller.release(holder)
+  }, [session, holder, channel, role])
   return useSessionState(session)
 }

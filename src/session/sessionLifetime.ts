@@ -3,6 +3,7 @@ import type { IssuedToken } from '../store/IssuedToken.js'
 import { sameLifetime, type TokenLifetime } from '../store/TokenLifetime.js'
 import { tokenLifetimes } from '../store/tokenLifetimes.js'
 import type { TokenRequest } from '../store/TokenSource.js'
+import { isInChannel } from './isInChannel.js'
 import type { SessionRuntime } from './SessionRuntime.js'
 
 /** The token the SDK holds (or held last, while rejoining), and the scope the store renews it under. */
@@ -10,9 +11,6 @@ interface HeldToken {
   token: IssuedToken
   scope: TokenRequest
 }
-
-/** Statuses in which the session is neither in a channel nor rejoining one. */
-const OUT: ReadonlySet<string> = new Set(['idle', 'failed', 'disposed'])
 
 /**
  * `session.lifetime$`: the lifetime of the token the SDK holds. After a switch, an upgrade or a
@@ -35,7 +33,7 @@ export function sessionLifetime(rt: SessionRuntime): Observable<TokenLifetime | 
   })
   out.state$.subscribe({
     next: (state) => {
-      if (OUT.has(state.status) && held$.value !== null) held$.next(null)
+      if (!isInChannel(state.status) && held$.value !== null) held$.next(null)
     },
     complete: () => held$.complete(),
   })

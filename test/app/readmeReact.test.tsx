@@ -2,7 +2,7 @@
  * The README's React snippet (the Room component, line for line), rendered as an app's test
  * would: StrictMode, the fake client, plain fake timers.
  */
-import { act, render } from '@testing-library/react'
+import { act, cleanup, render } from '@testing-library/react'
 import { StrictMode } from 'react'
 import { createSession } from 'agora-rtc-session'
 import { createFakeClient, createLocalEdge, localTokenSource } from 'agora-rtc-session/testing'
@@ -24,7 +24,10 @@ const appId = 'test-app-id'
 const appCertificate = 'test-app-certificate'
 
 beforeEach(() => vi.useFakeTimers())
-afterEach(() => vi.useRealTimers())
+afterEach(() => {
+  cleanup() // Testing Library does this by itself only where afterEach is a global
+  vi.useRealTimers()
+})
 
 it('Room joins, switches on the wildcard token, and leaves on unmount', async () => {
   const edge = createLocalEdge({ appId, appCertificate, joinLatencyMs: 300 })

@@ -2,10 +2,9 @@
 import { fileURLToPath } from 'node:url'
 import { deflateSync, inflateSync } from 'node:zlib'
 import { RtcRole, RtcTokenBuilder } from 'agora-token'
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { mintToken } from '../../src/testing/mintToken'
-import { launchChromium, type TestBrowser } from './support/chromium'
-import { startDemoServer, type DemoServer } from './support/demoServer'
+import { demoInChromium } from './support/demoInChromium'
 
 const APP_ID = '970ca35de60c44645bbae8a215061b33'
 const CERT = '5cfd2fd1755d40ecb72977518be15d3b'
@@ -26,21 +25,10 @@ function agoraToken(): string {
 }
 
 describe('the token model in Chromium (fflate, @noble/hashes: the same code as in Node)', () => {
-  let server: DemoServer | undefined
-  let browser: TestBrowser | undefined
-
-  beforeAll(async () => {
-    server = await startDemoServer('browser-token')
-    browser = await launchChromium()
-  }, 60_000)
-
-  afterAll(async () => {
-    await browser?.close()
-    await server?.close()
-  }, 30_000)
+  const setup = demoInChromium('browser-token')
 
   it('mints the same token as Node and the same signed content as agora-token, verifies, refuses a wrong certificate, trailing bytes, a zlib bomb and an over-long token at once, and decodes', async () => {
-    if (server === undefined || browser === undefined) throw new Error('setup failed')
+    const { server, browser } = setup.ready()
     const page = await browser.newPage(server.url)
     // Vite serves the library's sources to the page as modules (/@fs/ + absolute path).
     const base = `${server.url.replace(/\/$/, "")}/@fs${SRC}`

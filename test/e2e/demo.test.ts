@@ -1,27 +1,15 @@
 // @vitest-environment node
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { launchChromium, type TestBrowser } from './support/chromium'
+import { describe, expect, it } from 'vitest'
 import { openDemo } from './support/demoPage'
-import { startDemoServer, type DemoServer } from './support/demoServer'
+import { demoInChromium } from './support/demoInChromium'
 
 const CHANNELS = ['stage', 'music', 'sports', 'news', 'lobby']
 
 describe('demo page in Chromium: join, switch, upgrade', () => {
-  let server: DemoServer | undefined
-  let browser: TestBrowser | undefined
-
-  beforeAll(async () => {
-    server = await startDemoServer('switch')
-    browser = await launchChromium()
-  }, 60_000)
-
-  afterAll(async () => {
-    await browser?.close()
-    await server?.close()
-  }, 30_000)
+  const setup = demoInChromium('switch')
 
   it('joins as audience on a wildcard token, switches 5 times on 1 token request, upgrades to host with a publisher token the edge verified', async () => {
-    if (server === undefined || browser === undefined) throw new Error('setup failed')
+    const { server, browser } = setup.ready()
     const demo = await openDemo(browser, server.url)
     const start = await demo.read()
     expect(start.mode).toBe('simulated')
@@ -67,14 +55,14 @@ describe('demo page in Chromium: join, switch, upgrade', () => {
     expect(browser.blocked).toEqual([])
     expect(demo.requests.filter((url) => url.includes('agora-rtc-sdk-ng'))).toEqual([])
     expect(demo.bodies.length).toBeGreaterThan(10)
-    expect(demo.bodies.filter((body) => server?.containsSecret(body))).toEqual([])
+    expect(demo.bodies.filter((body) => server.containsSecret(body))).toEqual([])
     // Nor does the page keep a whole token where tests (or anyone) can read it.
     expect(JSON.stringify(await demo.read())).not.toMatch(/007[A-Za-z0-9+/=]{40}/)
     await demo.page.close()
   }, 90_000)
 
   it('shows a token server failure on join (500, 429 with Retry-After), then joins once it is healthy', async () => {
-    if (server === undefined || browser === undefined) throw new Error('setup failed')
+    const { server, browser } = setup.ready()
     const demo = await openDemo(browser, server.url)
     try {
       await demo.page.getByTestId('fault-500').click()

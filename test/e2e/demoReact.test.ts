@@ -1,39 +1,21 @@
 // @vitest-environment node
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { launchChromium, type TestBrowser } from './support/chromium'
-import { startDemoServer, type DemoServer } from './support/demoServer'
-
-interface ReactDemoHook {
-  joins: number
-  leaves: number
-  tokenRequests: number
-  switches: number
-}
+import { describe, expect, it } from 'vitest'
+import type { ReactDemoHook } from '../../demo/react/hook'
+import { demoInChromium } from './support/demoInChromium'
 
 /** The demo's React mode (demo/react.html: agora-rtc-session/react under StrictMode) in Chromium. */
 describe('demo page, React mode, in Chromium', () => {
-  let server: DemoServer | undefined
-  let browser: TestBrowser | undefined
-
-  beforeAll(async () => {
-    server = await startDemoServer('react')
-    browser = await launchChromium()
-  }, 60_000)
-
-  afterAll(async () => {
-    await browser?.close()
-    await server?.close()
-  }, 30_000)
+  const setup = demoInChromium('react')
 
   it('joins once under StrictMode, switches on the wildcard token, leaves, with no page error', async () => {
-    if (server === undefined || browser === undefined) throw new Error('setup failed')
+    const { server, browser } = setup.ready()
     const page = await browser.context.newPage()
     const errors: string[] = []
     page.on('pageerror', (error) => errors.push(error.message))
     page.on('console', (message) => message.type() === 'error' && errors.push(message.text()))
     await page.goto(`${server.url.replace(/\/$/, '')}/react.html`)
     await page.waitForFunction(() => document.body.dataset['ready'] === 'true', null, { timeout: 20_000 })
-    const read = () => page.evaluate(() => window.__reactDemo as unknown as ReactDemoHook)
+    const read = () => page.evaluate(() => window.__reactDemo as ReactDemoHook)
     const status = page.getByTestId('status')
 
     await page.getByTestId('channel-lobby').click()

@@ -1,10 +1,9 @@
 // @vitest-environment node
 import { mkdirSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { launchChromium, type TestBrowser } from './support/chromium'
+import { describe, expect, it } from 'vitest'
 import { openDemo } from './support/demoPage'
-import { startDemoServer, type DemoServer } from './support/demoServer'
+import { demoInChromium } from './support/demoInChromium'
 
 const RESULTS_DIR = fileURLToPath(new URL('../../test-results/', import.meta.url))
 export const SCREENSHOT = `${RESULTS_DIR}demo-e2e.png`
@@ -16,21 +15,10 @@ export const SCREENSHOT = `${RESULTS_DIR}demo-e2e.png`
  * up to 30 s). Worst case about 2.5 minutes.
  */
 describe('demo page in Chromium: renewals and an outage, in real time', () => {
-  let server: DemoServer | undefined
-  let browser: TestBrowser | undefined
-
-  beforeAll(async () => {
-    server = await startDemoServer('renewal')
-    browser = await launchChromium({ viewport: { width: 1280, height: 900 } })
-  }, 60_000)
-
-  afterAll(async () => {
-    await browser?.close()
-    await server?.close()
-  }, 30_000)
+  const setup = demoInChromium('renewal', { viewport: { width: 1280, height: 900 } })
 
   it('renews 60 s tokens, is dropped while the token server is down across a deadline, and rejoins by itself when it is back', async () => {
-    if (server === undefined || browser === undefined) throw new Error('setup failed')
+    const { server, browser } = setup.ready()
     const demo = await openDemo(browser, server.url)
     // Gone after a reload: proves the page recovered by itself.
     await demo.page.evaluate(() => Object.assign(window, { __sameDocument: true }))
@@ -84,7 +72,7 @@ describe('demo page in Chromium: renewals and an outage, in real time', () => {
     await demo.page.screenshot({ path: SCREENSHOT, fullPage: true })
 
     expect(browser.blocked).toEqual([])
-    expect(demo.bodies.filter((body) => server?.containsSecret(body))).toEqual([])
+    expect(demo.bodies.filter((body) => server.containsSecret(body))).toEqual([])
     await demo.page.close()
   }, 240_000)
 })

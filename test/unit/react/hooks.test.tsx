@@ -1,5 +1,6 @@
-import { act, render } from '@testing-library/react'
+import { act, cleanup, render } from '@testing-library/react'
 import { StrictMode, startTransition, useLayoutEffect, useState, type ReactNode } from 'react'
+import { hydrateRoot } from 'react-dom/client'
 import { renderToString } from 'react-dom/server'
 import { BehaviorSubject, NEVER } from 'rxjs'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
@@ -24,7 +25,11 @@ const calls = (t: ReturnType<typeof harness>, method: string) => t.client.calls.
 
 describe('React bindings', () => {
   beforeEach(() => vi.useFakeTimers())
-  afterEach(() => vi.useRealTimers())
+  afterEach(() => {
+    // Testing Library cleans up by itself only where `afterEach` is a global (not in this config).
+    cleanup()
+    vi.useRealTimers()
+  })
 
   it('useChannel under StrictMode (mount, unmount, mount): one join, no leave', async () => {
     const t = harness({ tokenLatencyMs: 50, joinLatencyMs: 100 })
@@ -39,6 +44,64 @@ describe('React bindings', () => {
     expect(calls(t, 'leave')).toBe(0)
     expect(t.source.requests).toHaveLength(1)
     view.unmount()
+    await t.session.dispose()
+  })
+
+  it('StrictMode on a session already in the channel: no command at all (no leave, no second join)', async () => {
+    const t = harness()
+    await t.session.join('lobby')
+    const view = render(
+      <StrictMode>
+        <Room session={t.session} channel="lobby" />
+      </StrictMode>,
+    )
+    await advance(1_000)
+    expect(view.getByTestId('room').textContent).toBe('joined lobby audience  valid')
+    expect(calls(t, 'join')).toBe(1)
+    expect(calls(t, 'leave')).toBe(0)
+    view.unmount()
+    await t.session.dispose()
+  })
+
+  it('a channel set then cleared in one tick ends out of the channel (the queued join is not forgotten)', async () => {
+    const t = harness()
+    const view = render(<Room session={t.session} channel="lobby" />)
+    view.rerender(<Room session={t.session} channel={null} />)
+    await advance(1_000)
+    expect(t.session.state).toMatchObject({ status: 'idle', channel: null })
+    expect(t.edge.clientsIn('lobby')).toEqual([])
+    view.unmount()
+    await t.session.dispose()
+  })
+
+  it('two components on one session: unmounting one keeps the channel; different channels warn once, the latest wins', async () => {
+    const t = harness()
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
+    const view = render(
+      <>
+        <Room session={t.session} channel="lobby" />
+        <Room session={t.session} channel="lobby" />
+      </>,
+    )
+    await advance(1_000)
+    view.rerender(<Room session={t.session} channel="lobby" />)
+    await advance(1_000)
+    expect(t.session.state).toMatchObject({ status: 'joined', channel: 'lobby' })
+    expect(warn).not.toHaveBeenCalled()
+    view.rerender(
+      <>
+        <Room session={t.session} channel="lobby" />
+        <Room session={t.session} channel="stage" />
+      </>,
+    )
+    await advance(1_000)
+    expect(t.session.state.channel).toBe('stage')
+    expect(warn).toHaveBeenCalledTimes(1)
+    expect(String(warn.mock.calls[0]?.[0])).toMatch(/one useChannel per session/)
+    view.unmount()
+    await advance(1_000)
+    expect(t.session.state.status).toBe('idle')
+    warn.mockRestore()
     await t.session.dispose()
   })
 
@@ -137,6 +200,13 @@ describe('React bindings', () => {
     const before = renders
     await advance(60_000)
     expect(renders).toBe(before)
+    // At renewAt: a re-render with the phase (and then the new token).
+    let renewAt = 0
+    t.session.lifetime$.subscribe((l) => (renewAt = l?.renewAt ?? 0)).unsubscribe()
+    await advance(renewAt - Date.now() + 1_000)
+    expect(renders).toBeGreaterThan(before)
+    expect(view.getByTestId('lifetime').textContent).not.toBe(lifetime)
+    expect(view.getByTestId('lifetime').textContent).toMatch(/^(renewing|valid) tok:/)
     view.unmount()
     await t.session.dispose()
   })
@@ -170,6 +240,32 @@ describe('React bindings', () => {
       )
     }
     expect(renderToString(<Page />)).toBe('<p>idle<!-- --> <!-- -->none</p>')
+  })
+
+  it('hydration: a session that started joining before hydrateRoot hydrates without a mismatch, then shows its state', async () => {
+    const t = harness({ joinLatencyMs: 500 })
+    function Page() {
+      return <p>{useSessionState(t.session).status}</p>
+    }
+    const html = renderToString(<Page />)
+    void t.session.join('lobby').catch(() => {})
+    await vi.advanceTimersByTimeAsync(0)
+    expect(t.session.state.status).toBe('joining')
+    const container = document.createElement('div')
+    container.innerHTML = html
+    document.body.append(container)
+    const errors: unknown[] = []
+    let root: ReturnType<typeof hydrateRoot> | undefined
+    await act(async () => {
+      root = hydrateRoot(container, <Page />, { onRecoverableError: (e) => errors.push(e) })
+    })
+    expect(errors).toEqual([])
+    expect(container.textContent).toBe('joining')
+    await advance(1_000)
+    expect(container.textContent).toBe('joined')
+    act(() => root?.unmount())
+    container.remove()
+    await t.session.dispose()
   })
 
   it('a startTransition render during which the state changes does not tear: every reader of one commit saw the same state', async () => {
