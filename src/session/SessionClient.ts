@@ -57,3 +57,12 @@ export interface SessionClient {
   /** Current role (`'audience'` by default in live mode). Optional for the same reason. */
   readonly role?: ClientRole
 }
+
+/**
+ * Whether the client has audience and host roles: only in `'live'` mode. In `'rtc'` and
+ * `'p2p'` everyone publishes and the SDK refuses `setClientRole` ("rtc mode can not use
+ * setClientRole").
+ */
+export function hasRoles(client: Pick<SessionClient, 'mode'>): boolean {
+  return client.mode !== 'rtc' && client.mode !== 'p2p'
+}

@@ -1,3 +1,4 @@
+import { hasRoles } from './SessionClient.js'
 import type { ClientRoleName, Connection, SessionContext } from './SessionContext.js'
 import type { SessionOutputs } from './SessionOutputs.js'
 
@@ -9,8 +10,12 @@ export interface SessionRuntime {
   active: Connection | undefined
 }
 
-/** What the client is: its own word where it has one, else what the session did last. */
+/**
+ * What the client is: a host in `'rtc'` and `'p2p'` mode (where the SDK's `role` getter still
+ * says `'audience'`), else its own word where it has one, else what the session did last.
+ */
 export function roleNow(rt: SessionRuntime): ClientRoleName {
+  if (!hasRoles(rt.ctx.client)) return 'host'
   return rt.ctx.client.role ?? rt.active?.role ?? rt.out.state.role
 }
 

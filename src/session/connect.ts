@@ -4,6 +4,7 @@ import type { IssuedToken } from '../store/IssuedToken.js'
 import type { TokenRequest } from '../store/TokenSource.js'
 import { tokenMisfit } from '../token/tokenFits.js'
 import { joinWithTimeout } from './joinWithTimeout.js'
+import { hasRoles } from './SessionClient.js'
 import { isExpiredTokenError, isInvalidTokenError, joinError } from './sdkErrors.js'
 import type { ClientRoleName, Connection, SessionContext } from './SessionContext.js'
 import { TokenFollower } from './TokenFollower.js'
@@ -20,9 +21,9 @@ export function assertFits(ctx: SessionContext, token: IssuedToken, channel: str
   }
 }
 
-/** Sets the client's role before a join (live mode only: `rtc` mode refuses setClientRole). */
+/** Sets the client's role before a join (live mode only: `rtc` and `p2p` refuse setClientRole). */
 export async function prepareRole(ctx: SessionContext, role: ClientRoleName): Promise<void> {
-  if (ctx.client.mode === 'rtc' || ctx.client.role === role) return
+  if (!hasRoles(ctx.client) || ctx.client.role === role) return
   await ctx.client.setClientRole(role)
 }
 

@@ -4,6 +4,8 @@ import { createTokenStore, type TokenStore } from '../store/createTokenStore.js'
 import { uidToString, validateChannelName, validateUid } from '../token/validate.js'
 import { joinOrSwitch, leaveChannel } from './channelMoves.js'
 import { checkSdk } from './checkSdk.js'
+import { fatalDisconnect } from './disconnectReasons.js'
+import { hasRoles } from './SessionClient.js'
 import { CommandQueue, type CommandKind } from './CommandQueue.js'
 import { forwardRenewals } from './forwardRenewals.js'
 import { reconnect } from './reconnect.js'
@@ -20,8 +22,6 @@ const superseded = (): SessionError =>
   new SessionError('SUPERSEDED', 'a later command (join, switchChannel or leave) replaced this one', { retryable: false })
 const disposedError = (): SessionError => new SessionError('DISPOSED', 'the session was disposed: create a new one', { retryable: false })
 const ALL: readonly CommandKind[] = ['join', 'upgrade', 'downgrade', 'leave', 'reconnect', 'renew']
-/** `ConnectionDisconnectedReason`s after which rejoining cannot help. */
-const BANNED = ['UID_BANNED', 'IP_BANNED', 'CHANNEL_BANNED']
 
 /**
  * Creates a session: one Agora client, one channel at a time, tokens fetched, checked,
@@ -64,7 +64,7 @@ export function createSession(options: SessionOptions): Session {
         })
       : options.tokens
 
-  const out = new SessionOutputs(client.role ?? (client.mode === 'rtc' ? 'host' : 'audience'), store.events$, scheduler)
+  const out = new SessionOutputs(hasRoles(client) ? (client.role ?? 'audience') : 'host', store.events$, scheduler)
   const ctx: SessionContext = {
     client,
     store,
@@ -114,9 +114,8 @@ export function createSession(options: SessionOptions): Session {
   const applyDrop = (reason: string): void => {
     const conn = forget(rt)
     if (conn === undefined) return
-    const error = new SessionError('JOIN_REJECTED', `Agora removed the client from "${conn.channel}" (${reason}); join again when allowed`, {
-      sdkCode: reason,
-    })
+    const why = fatalDisconnect(reason, conn.channel) ?? `Agora removed the client from "${conn.channel}"`
+    const error = new SessionError('JOIN_REJECTED', `${why} (${reason}); the session did not rejoin`, { sdkCode: reason, retryable: false })
     out.emit({ type: 'error', code: error.code, message: error.message })
     out.setState({ status: 'failed', channel: null, role: roleNow(rt), error })
   }
@@ -131,9 +130,9 @@ export function createSession(options: SessionOptions): Session {
       startReconnect('token-expired')
     },
     disconnected: (reason) => {
-      // Banned: rejoining would not help, the state says so. Anything else (network, server):
-      // rejoin like after an expiry.
-      if (!BANNED.includes(reason)) return startReconnect('disconnected')
+      // Banned, the uid taken, the license refused: rejoining would not help, the state says so.
+      // Anything else (network, server): rejoin like after an expiry.
+      if (fatalDisconnect(reason, '') === undefined) return startReconnect('disconnected')
       if (queue.busy) droppedFor = reason
       else applyDrop(reason)
     },
@@ -183,8 +182,8 @@ export function createSession(options: SessionOptions): Session {
       if (role !== 'audience' && role !== 'host') {
         return Promise.reject(new SessionError('INVALID_ARGUMENT', `role must be 'audience' or 'host', got ${String(role)}`))
       }
-      // In 'rtc' mode everyone publishes: the client is a host whatever was asked.
-      return joinCommand(channel, client.mode === 'rtc' ? 'host' : role)
+      // In 'rtc' and 'p2p' mode everyone publishes: the client is a host whatever was asked.
+      return joinCommand(channel, hasRoles(client) ? role : 'host')
     },
     switchChannel: (channel) => joinCommand(channel, 'current'),
     prefetch: (channel) =>

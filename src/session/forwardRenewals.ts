@@ -2,13 +2,16 @@ import { abortable } from '../abortable.js'
 import type { IssuedToken } from '../store/IssuedToken.js'
 import type { CommandQueue } from './CommandQueue.js'
 import { toAudienceToken } from './roleChange.js'
-import { renewError } from './sdkErrors.js'
+import { isConnectionLost, renewError } from './sdkErrors.js'
 import type { SessionRuntime } from './SessionRuntime.js'
 
 /**
  * Hands each renewed token to the SDK (`renewToken`) through the command queue, so it never
  * lands in the middle of a join, switch or role change; after each command, a token renewed
  * meanwhile is handed over once. Never a token older than the one the SDK holds.
+ *
+ * While the SDK reconnects after a network blip, `renewToken` waits for it (the SDK's own
+ * behaviour), and so does the queue.
  *
  * An audience member still on a publisher token (a downgrade could not get the subscriber
  * token then) goes back to the least-privileged token at the next renewal instead.
@@ -36,6 +39,12 @@ export function forwardRenewals(rt: SessionRuntime, queue: () => CommandQueue) {
       rt.out.token$.next(token)
     } catch (error) {
       if (signal.aborted) return
+      // The socket closed while the SDK waited to reconnect: the disconnect is handled (a rejoin
+      // with the newest token), and the next idle moment tries this token again.
+      if (isConnectionLost(error)) {
+        lastPushed = undefined
+        return
+      }
       const mapped = renewError(error)
       rt.out.emit({ type: 'error', code: mapped.code, message: mapped.message })
     }

@@ -2,6 +2,7 @@ import { SessionError, isSessionError } from '../errors.js'
 import { grantsPublish } from '../token/lifetime.js'
 import { abortable, throwIfAborted } from '../abortable.js'
 import { assertFits } from './connect.js'
+import { hasRoles } from './SessionClient.js'
 import type { Connection, SessionContext } from './SessionContext.js'
 import { TokenFollower } from './TokenFollower.js'
 import { tokenScope } from './tokenScope.js'
@@ -14,10 +15,10 @@ const failed = (step: Step, what: string, cause: unknown): SessionError => {
 }
 
 function requireLiveMode(ctx: SessionContext, what: string): void {
-  if (ctx.client.mode === 'rtc') {
+  if (!hasRoles(ctx.client)) {
     throw new SessionError(
       'ROLE_CHANGE_FAILED',
-      `cannot ${what}: the client is in 'rtc' mode, where everyone publishes; create it with { mode: 'live' } to use audience and host roles`,
+      `cannot ${what}: the client is in '${String(ctx.client.mode)}' mode, where everyone publishes; create it with { mode: 'live' } to use audience and host roles`,
     )
   }
 }

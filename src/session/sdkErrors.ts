@@ -1,31 +1,82 @@
 import { SessionError, isSessionError, type SessionErrorCode } from '../errors.js'
 
-/** The SDK's error shape: `AgoraRTCError` has `name`, a string `code` and a message. */
+/** The SDK's error shape: `AgoraRTCError` has `name`, a string `code`, a message and `data`. */
 interface SdkErrorLike {
   code: string
   message: string
+  data: unknown
 }
 
 function asSdkError(error: unknown): SdkErrorLike | undefined {
   if (typeof error !== 'object' || error === null) return undefined
-  const { code, message } = error as { code?: unknown; message?: unknown }
-  return typeof code === 'string' ? { code, message: typeof message === 'string' ? message : '' } : undefined
+  const { code, message, data } = error as { code?: unknown; message?: unknown; data?: unknown }
+  return typeof code === 'string' ? { code, message: typeof message === 'string' ? message : '', data } : undefined
 }
 
-// The gateway's reasons arrive inside CAN_NOT_GET_GATEWAY_SERVER messages; AgoraRTCErrorCode is
-// a type-only enum, so codes and reasons are matched as strings.
-const EXPIRED = /dynamic key expired|dynamic key or token timeout|token expired|token timeout/i
-const INVALID_TOKEN = /invalid token|authorized failed|invalid vendor key|no authorized|dynamic key/i
+type TokenVerdict = 'expired' | 'invalid' | undefined
+
+// What the SDK says of a token, by number first. AgoraRTCErrorCode is a type-only enum, so codes
+// are matched as strings; the numbers are the SDK's own enums (agora-rtc-sdk-ng 4.24.8 bundle).
+/** The access point's codes, in `UPDATE_TICKET_FAILED` messages as `[n]: desc` (renewToken with USE_NEW_TOKEN). */
+const AP_EXPIRED = new Set([10, 13]) // DYNAMIC_KEY_TIMEOUT, DYNAMIC_KEY_EXPIRED
+const AP_INVALID = new Set([5, 9, 14, 15]) // INVALID_VENDOR_KEY, NO_AUTHORIZED, STATIC_USE_DYNAMIC_KEY, DYNAMIC_USE_STATIC_KEY
+/** The gateway's codes, in `data.code` of `UNEXPECTED_RESPONSE` (renewToken without USE_NEW_TOKEN, setClientRole). */
+const GATEWAY_EXPIRED = new Set([109, 118]) // ERR_DYNAMIC_KEY_TIMEOUT, ERR_DYNAMIC_KEY_EXPIRED
+const GATEWAY_INVALID = new Set([110, 2013]) // ERR_NO_AUTHORIZED, ERR_INVALID_VENDOR_KEY
+
+// Text last: a join refusal arrives as CAN_NOT_GET_GATEWAY_SERVER with the access point's words
+// nested in the message ("flag: 4096, message: AgoraRTCError CAN_NOT_GET_GATEWAY_SERVER: invalid
+// token, authorized failed"); those words come from Agora's servers, so they are matched loosely.
+const EXPIRED_TEXT = /dynamic key expired|dynamic key or token timeout|token expired|token timeout|ERR_DYNAMIC_KEY_(EXPIRED|TIMEOUT)/i
+const INVALID_TEXT = /invalid token|authorized failed|invalid vendor key|no authorized|ERR_NO_AUTHORIZED|dynamic key|static key/i
+
+const gatewayCode = (data: unknown): number | undefined => {
+  const code = typeof data === 'object' && data !== null ? (data as { code?: unknown }).code : undefined
+  return typeof code === 'number' ? code : undefined
+}
+
+function tokenVerdict(error: unknown): TokenVerdict {
+  if (isSessionError(error)) return error.code === 'TOKEN_EXPIRED' ? 'expired' : error.code === 'TOKEN_INVALID' ? 'invalid' : undefined
+  const sdk = asSdkError(error)
+  if (sdk === undefined) return undefined
+  if (sdk.code === 'TOKEN_EXPIRE') return 'expired'
+  const fromGateway = gatewayCode(sdk.data)
+  if (fromGateway !== undefined && GATEWAY_EXPIRED.has(fromGateway)) return 'expired'
+  if (fromGateway !== undefined && GATEWAY_INVALID.has(fromGateway)) return 'invalid'
+  if (sdk.code === 'UPDATE_TICKET_FAILED') {
+    const fromAp = Number(/\[(\d+)\]:/.exec(sdk.message)?.[1])
+    if (AP_EXPIRED.has(fromAp)) return 'expired'
+    if (AP_INVALID.has(fromAp)) return 'invalid'
+  }
+  if (EXPIRED_TEXT.test(sdk.message)) return 'expired'
+  if (INVALID_TEXT.test(sdk.message)) return 'invalid'
+  return undefined
+}
 
 /** Whether the SDK refused a token as expired. */
 export function isExpiredTokenError(error: unknown): boolean {
-  return (isSessionError(error) && error.code === 'TOKEN_EXPIRED') || EXPIRED.test(asSdkError(error)?.message ?? '')
+  return tokenVerdict(error) === 'expired'
 }
 
 /** Whether the SDK refused a token as invalid (signature, app id, channel, uid, or a wildcard it does not accept). */
 export function isInvalidTokenError(error: unknown): boolean {
-  const sdk = asSdkError(error)
-  return sdk !== undefined && !EXPIRED.test(sdk.message) && INVALID_TOKEN.test(sdk.message)
+  return !isSessionError(error) && tokenVerdict(error) === 'invalid'
+}
+
+/**
+ * Whether an SDK call failed because the client's connection went away under it (the socket
+ * closed while `renewToken` waited for a reconnection): the disconnect handler takes over.
+ */
+export function isConnectionLost(error: unknown): boolean {
+  const code = asSdkError(error)?.code
+  return code === 'WS_ABORT' || code === 'WS_DISCONNECT' || code === 'OPERATION_ABORTED'
+}
+
+const detailOf = (error: unknown): string => asSdkError(error)?.message ?? (error instanceof Error ? error.message : String(error))
+
+const mapped = (error: unknown, code: SessionErrorCode, message: string): SessionError => {
+  const sdkCode = asSdkError(error)?.code
+  return new SessionError(code, message, sdkCode === undefined ? { cause: error } : { cause: error, sdkCode })
 }
 
 /**
@@ -35,24 +86,22 @@ export function isInvalidTokenError(error: unknown): boolean {
  */
 export function joinError(error: unknown, channel: string): SessionError {
   if (isSessionError(error)) return error
-  const sdk = asSdkError(error)
-  const detail = sdk?.message ?? (error instanceof Error ? error.message : String(error))
-  const sdkCode = sdk?.code
-  const make = (code: SessionErrorCode, message: string): SessionError =>
-    new SessionError(code, message, sdkCode === undefined ? { cause: error } : { cause: error, sdkCode })
-  if (isExpiredTokenError(error)) {
-    return make('TOKEN_EXPIRED', `Agora refused the token for "${channel}" as expired (${detail}): check the token server's clock and expiry`)
+  const detail = detailOf(error)
+  const verdict = tokenVerdict(error)
+  if (verdict === 'expired') {
+    return mapped(error, 'TOKEN_EXPIRED', `Agora refused the token for "${channel}" as expired (${detail}): check the token server's clock and expiry`)
   }
-  if (isInvalidTokenError(error)) {
-    return make(
+  if (verdict === 'invalid') {
+    return mapped(
+      error,
       'TOKEN_INVALID',
       `Agora refused the token for "${channel}" (${detail}): check that the token server uses this app id and its certificate, and the same channel and uid`,
     )
   }
-  if (sdkCode === 'UID_CONFLICT') {
-    return make('JOIN_REJECTED', `uid already in channel "${channel}" (${detail}): give each client its own uid`)
+  if (asSdkError(error)?.code === 'UID_CONFLICT') {
+    return mapped(error, 'JOIN_REJECTED', `uid already in channel "${channel}" (${detail}): give each client its own uid`)
   }
-  return make('JOIN_REJECTED', `the SDK refused to join "${channel}": ${detail}`)
+  return mapped(error, 'JOIN_REJECTED', `the SDK refused to join "${channel}": ${detail}`)
 }
 
 /**
@@ -61,8 +110,7 @@ export function joinError(error: unknown, channel: string): SessionError {
  */
 export function renewError(error: unknown): SessionError {
   if (isSessionError(error)) return error
-  const sdk = asSdkError(error)
-  const detail = sdk?.message ?? (error instanceof Error ? error.message : String(error))
-  const code: SessionErrorCode = isExpiredTokenError(error) ? 'TOKEN_EXPIRED' : isInvalidTokenError(error) ? 'TOKEN_INVALID' : 'JOIN_REJECTED'
-  return new SessionError(code, `the SDK refused a renewed token: ${detail}`, sdk === undefined ? { cause: error } : { cause: error, sdkCode: sdk.code })
+  const verdict = tokenVerdict(error)
+  const code: SessionErrorCode = verdict === 'expired' ? 'TOKEN_EXPIRED' : verdict === 'invalid' ? 'TOKEN_INVALID' : 'JOIN_REJECTED'
+  return mapped(error, code, `the SDK refused a renewed token: ${detailOf(error)}`)
 }
