@@ -1,4 +1,4 @@
-import type { ClientRole, ConnectionState, ILocalTrack, UID } from 'agora-rtc-sdk-ng'
+import type { ClientRole, ConnectionState, ILocalTrack, SDK_MODE, UID } from 'agora-rtc-sdk-ng'
 import type { SessionClient } from '../session/SessionClient.js'
 
 /** One call made on a {@link FakeClient}, recorded before the call does anything. */
@@ -13,8 +13,8 @@ export interface FakeClientCall {
 /** Options of {@link createFakeClient}. */
 export interface FakeClientOptions {
   /** Default `'live'`. */
-  mode?: 'live' | 'rtc'
-  /** Initial role in live mode. Default `'audience'` (the SDK's default); `'rtc'` mode is always a host. */
+  mode?: SDK_MODE
+  /** Initial role in live mode. Default `'audience'` (the SDK's default); `'rtc'` and `'p2p'` clients always publish. */
   role?: ClientRole
   /** Id in the edge's log. Default `client-<n>`, numbered per edge. */
   id?: string
@@ -23,7 +23,7 @@ export interface FakeClientOptions {
 /** A fake `IAgoraRTCClient` for tests, connected to a `LocalEdge`. See {@link createFakeClient}. */
 export interface FakeClient extends SessionClient {
   readonly id: string
-  readonly mode: 'live' | 'rtc'
+  readonly mode: SDK_MODE
   readonly role: ClientRole
   readonly connectionState: ConnectionState
   readonly localTracks: ILocalTrack[]

@@ -52,6 +52,8 @@ export type EdgeRecordType =
   | 'will-expire'
   | 'did-expire'
   | 'drop'
+  | 'network-cut'
+  | 'network-back'
 
 /** One thing that happened at the edge, in order. */
 export interface EdgeRecord {
@@ -71,7 +73,7 @@ export interface EdgeRecord {
   readonly message?: string
   /** Why the edge refused, in plain words (not something the SDK tells). */
   readonly detail?: string
-  /** Disconnect reason of a `drop` / `did-expire`, e.g. `'TOKEN_EXPIRE'`. */
+  /** Disconnect reason of a `drop` / `did-expire`, e.g. `'TOKEN_EXPIRE'`, `'UID_BANNED'`. */
   readonly reason?: string
   /** Server ms (the edge's clock). */
   readonly at: number
@@ -88,8 +90,10 @@ export interface LocalEdge {
   /** The edge's clock in ms: `scheduler.now() + serverClockOffsetMs`. */
   serverNow(): number
   /**
-   * While offline, joins never reach the edge: `join()` stays pending (the SDK retries forever)
-   * until `leave()` aborts it, or until the edge is back online. Connected clients stay connected.
+   * While offline, joins never reach the edge: `join()` stays pending (the SDK retries forever,
+   * 500 ms and then × 1.5 up to 10 s apart) until the edge is back online, found at the next
+   * retry. After `leave()` it rejects `OPERATION_ABORTED` at the next retry too, up to 10 s after
+   * `leave()` resolved, as the SDK's does. Connected clients stay connected.
    */
   setOffline(offline: boolean): void
   /** Ids of the clients connected to `channel`. */
@@ -101,4 +105,14 @@ export interface LocalEdge {
    * (e.g. `'NETWORK_ERROR'`) and must join again.
    */
   dropClient(clientId: string, reason: string): void
+  /**
+   * Cuts a connected client's network for `forMs` (on the scheduler; `Infinity` until
+   * `dropClient`): it goes `RECONNECTING`, and `CONNECTED` again when the network is back. Meanwhile
+   * `renewToken` waits for the reconnection (and rejects `WS_ABORT` if the client is dropped, as
+   * the SDK gives up with `dropClient(id, 'NETWORK_ERROR')`), `setClientRole` only records the
+   * role, which the reconnection carries, and the edge's expiry push does not reach the client.
+   * The deadline still holds: a client whose privilege ends during the cut is dropped with
+   * `TOKEN_EXPIRE` at the deadline.
+   */
+  cutNetwork(clientId: string, forMs: number): void
 }

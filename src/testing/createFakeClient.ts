@@ -1,43 +1,39 @@
 import type { ClientRole, ConnectionState, ILocalTrack, UID } from 'agora-rtc-sdk-ng'
 import type { SessionClient } from '../session/SessionClient.js'
-import { validateChannelName, validateUid } from '../token/validate.js'
-import { invalidOperation, operationAborted } from './edgeErrors.js'
+import { checkJoinArguments, checkString } from './checkSdkArguments.js'
 import { edgeServerOf, type EdgeConnection, type EdgePeer } from './edgeServer.js'
-import { FakeAgoraRTCError } from './FakeAgoraRTCError.js'
 import type { FakeClient, FakeClientCall, FakeClientOptions } from './FakeClient.js'
+import { markJoined, newPage, type FakePage } from './FakePage.js'
 import type { LocalEdge } from './LocalEdge.js'
+import { sdkError } from './sdkTexts.js'
 
 export { createFakeLocalTrack } from './createFakeLocalTrack.js'
 
 type Listener = (...args: unknown[]) => unknown
 
-/** The SDK validates join arguments before connecting and rejects with `INVALID_PARAMS`. */
-function checkJoinArguments(channel: string, uid: UID | null | undefined): void {
-  try {
-    validateChannelName(channel)
-    if (uid !== null && uid !== undefined) validateUid(uid)
-  } catch (error) {
-    throw new FakeAgoraRTCError('INVALID_PARAMS', error instanceof Error ? error.message : String(error))
-  }
-}
-
 /**
- * Creates a fake `IAgoraRTCClient` connected to `edge`: it satisfies {@link SessionClient} and
- * behaves like the SDK's client for those members, throwing the SDK's error shapes
- * (`{ name: 'AgoraRTCException', code, message: 'AgoraRTCError CODE: ...' }`).
+ * Creates a fake `IAgoraRTCClient` connected to `edge`, on a page of its own (see
+ * `createFakeSdk` for clients that share a page and its `setParameter`). It satisfies
+ * {@link SessionClient} and behaves like agora-rtc-sdk-ng 4.24.8's client for those members,
+ * with the SDK's codes, texts, events and their order (`src/testing/sdkTexts.ts` lists them):
  *
- * - `connectionState` goes `DISCONNECTED` → `CONNECTING` (join) → `CONNECTED`, with
- *   `connection-state-change (curState, revState, reason?)` events; `leave()` and edge drops go to
- *   `DISCONNECTED` with reason `'LEAVE'` / `'TOKEN_EXPIRE'` / the drop's reason.
- * - `join()` while connecting or connected, `renewToken()` before joining, `setClientRole()` in
- *   `'rtc'` mode, `setClientRole('audience')` while publishing and `publish()` as an audience all
- *   reject with `INVALID_OPERATION`. Token refusals come from the edge (see `createLocalEdge`).
- * - `leave()` always resolves (the SDK's never rejects), unpublishes, clears `uid` and
- *   `channelName`, and makes a pending `join()` reject with `OPERATION_ABORTED`.
+ * - `join()` checks its arguments as the SDK does (token, app id, channel, uid, in that order,
+ *   `INVALID_PARAMS`), then the state (`INVALID_OPERATION` "[client-…] Client already in
+ *   connecting/connected state"), then goes `CONNECTING` → `CONNECTED`. A refused token rejects
+ *   `CAN_NOT_GET_GATEWAY_SERVER` with the access point's words nested, as the SDK's does.
+ * - Every `leave()` passes through `DISCONNECTING`; it ends `DISCONNECTED` with reason `'LEAVE'`,
+ *   or with no reason from `CONNECTING`, where the pending `join()` rejects
+ *   `OPERATION_ABORTED` "cancel token canceled" when the SDK's retry loop notices.
+ * - The edge's drops arrive as the SDK orders them: `DISCONNECTING`, `DISCONNECTED` (reason),
+ *   and after an expiry `token-privilege-did-expire` with the client already reset.
+ * - A cut network (`edge.cutNetwork`) goes `RECONNECTING` → `CONNECTED`; `renewToken` waits for
+ *   it, `setClientRole` only records the role then, as before a join.
+ * - `setClientRole()` checks the role, then the mode (`'rtc'`/`'p2p'` have no roles), then
+ *   "can not set client role to audience when publishing stream". `publish()` as an audience is
+ *   refused before "not joined". `renewToken()` refusals depend on the page's `USE_NEW_TOKEN`.
+ * - `on()` ignores a listener already registered; a listener that throws never breaks the call
+ *   that emitted (the SDK's `safeEmit`).
  * - `calls` records every join / leave / renewToken / setClientRole / publish / unpublish.
- *
- * Approximation: a refused join emits `connection-state-change('DISCONNECTED', 'CONNECTING')`
- * without a reason.
  *
  * @example
  * ```ts
@@ -46,14 +42,22 @@ function checkJoinArguments(channel: string, uid: UID | null | undefined): void 
  * ```
  */
 export function createFakeClient(edge: LocalEdge, o: FakeClientOptions = {}): FakeClient {
+  return fakeClientOnPage(edge, newPage(), o)
+}
+
+/** A fake client on `page`; `createFakeClient` and `createFakeSdk().createClient` use it. */
+export function fakeClientOnPage(edge: LocalEdge, page: FakePage, o: FakeClientOptions): FakeClient {
   const server = edgeServerOf(edge)
   const { scheduler } = server
   const id = o.id ?? server.nextClientId()
   const mode = o.mode ?? 'live'
-  let role: ClientRole = mode === 'rtc' ? 'host' : (o.role ?? 'audience')
+  // The SDK's getter: the configured role, else 'audience', in every mode.
+  let role: ClientRole = o.role ?? 'audience'
   let state: ConnectionState = 'DISCONNECTED'
   let uid: UID | undefined
   let channelName: string | undefined
+  let joinedAs: { channel: string; uid: UID } | undefined
+  let roleAtCut = role
   let connection: EdgeConnection | null = null
   let pendingJoin: AbortController | null = null
   const localTracks: ILocalTrack[] = []
@@ -65,8 +69,15 @@ export function createFakeClient(edge: LocalEdge, o: FakeClientOptions = {}): Fa
   }
   const emit = (event: string, ...args: unknown[]): void => {
     // A copy: a listener may call off() while we iterate.
-    for (const listener of [...(listeners.get(event) ?? [])]) listener(...args)
+    for (const listener of [...(listeners.get(event) ?? [])]) {
+      try {
+        listener(...args)
+      } catch {
+        // The SDK's safeEmit: a listener's exception never reaches the SDK call that emitted.
+      }
+    }
   }
+  // The SDK passes a reason only with DISCONNECTED.
   const setState = (next: ConnectionState, reason?: string): void => {
     const previous = state
     if (previous === next) return
@@ -74,94 +85,125 @@ export function createFakeClient(edge: LocalEdge, o: FakeClientOptions = {}): Fa
     if (reason === undefined) emit('connection-state-change', next, previous)
     else emit('connection-state-change', next, previous, reason)
   }
-  const disconnect = (reason: string): void => {
+  const reset = (): void => {
     connection = null
     uid = undefined
     channelName = undefined
     localTracks.length = 0
+    if (joinedAs !== undefined) markJoined(page, joinedAs.channel, joinedAs.uid, true)
+    joinedAs = undefined
+  }
+  const close = (reason?: string): void => {
+    setState('DISCONNECTING')
+    reset()
     setState('DISCONNECTED', reason)
   }
 
   const peer: EdgePeer = {
     clientId: id,
-    isHost: () => mode === 'rtc' || role === 'host',
+    isHost: () => mode !== 'live' || role === 'host',
+    useNewToken: () => page.parameters.get('USE_NEW_TOKEN') === true,
     willExpire: () => emit('token-privilege-will-expire'),
-    didExpire: () => emit('token-privilege-did-expire'),
-    dropped: disconnect,
+    closed: (reason) => {
+      if (state === 'DISCONNECTED') return
+      close(reason)
+      if (reason === 'TOKEN_EXPIRE') emit('token-privilege-did-expire')
+    },
+    networkLost: () => {
+      roleAtCut = role
+      setState('RECONNECTING')
+    },
+    networkBack: () => {
+      // The reconnection carries a role recorded meanwhile.
+      if (role !== roleAtCut) connection?.setRole(role, false)
+      setState('CONNECTED')
+    },
   }
 
   const join: SessionClient['join'] = async (...args) => {
     record('join', args)
     const [appId, channel, token, joinUid] = args
-    if (state !== 'DISCONNECTED') throw invalidOperation('Client already in connecting/connected state')
-    checkJoinArguments(channel, joinUid)
+    checkJoinArguments(appId, channel, token, joinUid)
+    if (state !== 'DISCONNECTED') throw sdkError('alreadyJoining', { clientId: id })
     const controller = new AbortController()
     pendingJoin = controller
     setState('CONNECTING')
+    // Checked by the SDK before it joins the gateway (here before the edge checks the token).
+    if (joinUid && page.joined.get(channel)?.has(joinUid) === true) {
+      pendingJoin = null
+      setState('DISCONNECTED')
+      throw sdkError('uidConflict')
+    }
     let joined: EdgeConnection
     try {
       joined = await server.join(peer, { appId, channel, token, uid: joinUid ?? null }, controller.signal)
     } catch (error) {
       // leave() has already moved the state to DISCONNECTED.
-      if (controller.signal.aborted) throw operationAborted()
+      if (controller.signal.aborted) throw sdkError('cancelled')
       pendingJoin = null
       setState('DISCONNECTED')
       throw error
     }
     if (controller.signal.aborted) {
       joined.leave()
-      throw operationAborted()
+      throw sdkError('cancelled')
     }
     pendingJoin = null
     connection = joined
     uid = joined.uid
     channelName = channel
+    if (joinUid) {
+      joinedAs = { channel, uid: joinUid }
+      markJoined(page, channel, joinUid)
+    }
     setState('CONNECTED')
     return joined.uid
   }
 
   const leave: SessionClient['leave'] = async () => {
     record('leave', [])
+    if (state === 'DISCONNECTED') return
+    const wasConnecting = pendingJoin !== null
     pendingJoin?.abort()
     pendingJoin = null
     connection?.leave()
-    disconnect('LEAVE')
+    close(wasConnecting ? undefined : 'LEAVE')
   }
 
   const renewToken: SessionClient['renewToken'] = async (...args) => {
     record('renewToken', args)
-    if (connection === null) throw invalidOperation('renewToken should not be called before user join')
-    await connection.renewToken(args[0])
+    const [token] = args
+    checkString(token, 'token', 2047)
+    if (connection === null) throw sdkError('renewNotJoined')
+    await connection.renewToken(token)
   }
 
   const setClientRole: SessionClient['setClientRole'] = async (...args) => {
     record('setClientRole', args)
     const [next] = args
-    if (mode === 'rtc') throw invalidOperation('can not set client role in rtc mode')
-    if (next !== 'host' && next !== 'audience') {
-      throw new FakeAgoraRTCError('INVALID_PARAMS', `invalid client role: ${String(next)}`)
-    }
-    if (next === 'audience' && localTracks.length > 0) {
-      throw invalidOperation('can not set client role to audience while publishing, unpublish first')
-    }
-    // Before a join the role is only remembered; the edge reads it when the join lands.
-    connection?.setRole(next)
+    if (next !== 'host' && next !== 'audience') throw sdkError('roleValue', { what: 'role', values: JSON.stringify(['audience', 'host']) })
+    if (mode !== 'live') throw sdkError('roleInMode', { mode })
+    if (next === 'audience' && localTracks.length > 0) throw sdkError('roleWhilePublishing')
+    // Not connected (before a join, while connecting or reconnecting): only remembered; the
+    // join or the reconnection carries it.
+    if (state === 'CONNECTED') connection?.setRole(next)
     role = next
   }
 
   const publish: SessionClient['publish'] = async (...args) => {
     record('publish', args)
-    if (connection === null) throw invalidOperation("Can't publish stream, haven't joined yet!")
-    if (mode === 'live' && role === 'audience') throw invalidOperation('audience can not publish stream')
     const [tracks] = args
+    const list = Array.isArray(tracks) ? tracks : [tracks]
+    if (list.length === 0) throw sdkError('publishEmpty')
+    if (mode === 'live' && role === 'audience') throw sdkError('publishAsAudience')
+    if (connection === null) throw sdkError('publishNotJoined')
     connection.publish()
-    for (const track of Array.isArray(tracks) ? tracks : [tracks]) {
-      if (!localTracks.includes(track)) localTracks.push(track)
-    }
+    for (const track of list) if (!localTracks.includes(track)) localTracks.push(track)
   }
 
   const unpublish: SessionClient['unpublish'] = async (...args) => {
     record('unpublish', args)
+    if (connection === null) throw sdkError('unpublishNotJoined')
     const [tracks] = args
     const asked = tracks === undefined ? [...localTracks] : Array.isArray(tracks) ? tracks : [tracks]
     let removed = 0
@@ -171,7 +213,7 @@ export function createFakeClient(edge: LocalEdge, o: FakeClientOptions = {}): Fa
       localTracks.splice(index, 1)
       removed++
     }
-    if (removed > 0) connection?.unpublish()
+    if (removed > 0) connection.unpublish()
   }
 
   return {
@@ -199,7 +241,7 @@ export function createFakeClient(edge: LocalEdge, o: FakeClientOptions = {}): Fa
     unpublish,
     on: (event, listener) => {
       const list = listeners.get(event) ?? []
-      list.push(listener as Listener)
+      if (!list.includes(listener as Listener)) list.push(listener as Listener)
       listeners.set(event, list)
     },
     off: (event, listener) => {

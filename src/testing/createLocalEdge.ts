@@ -1,21 +1,13 @@
 import type { ClientRole, UID } from 'agora-rtc-sdk-ng'
-import { BehaviorSubject, Subscription, asyncScheduler, filter, take, timer } from 'rxjs'
+import { BehaviorSubject, Subscription, asyncScheduler, timer } from 'rxjs'
 import { SessionError } from '../errors.js'
 import { grantsPublish } from '../token/lifetime.js'
 import type { TokenClaims } from '../token/TokenClaims.js'
 import { uidToString } from '../token/validate.js'
-import { abortReason, abortableDelay } from '../abortable.js'
+import { abortableDelay } from '../abortable.js'
 import { checkEdgeToken } from './checkEdgeToken.js'
 import { edgeDeadlineSec } from './edgeDeadlineSec.js'
-import {
-  INVALID_TOKEN,
-  KEY_EXPIRED,
-  invalidOperation,
-  joinRefused,
-  noAuthority,
-  renewRefused,
-  uidConflict,
-} from './edgeErrors.js'
+import { gatewayRefused, joinRefused, renewRefused, sdkError } from './sdkTexts.js'
 import { attachEdgeServer, type EdgeConnection, type EdgeJoinRequest, type EdgePeer } from './edgeServer.js'
 import type { FakeAgoraRTCError } from './FakeAgoraRTCError.js'
 import type { EdgeRecord, LocalEdge, LocalEdgeOptions } from './LocalEdge.js'
@@ -23,6 +15,13 @@ import { verifyToken } from './verifyToken.js'
 
 /** The SDK's server pushes `token-privilege-will-expire` this long before a privilege dies. */
 const WILL_EXPIRE_LEAD_MS = 30_000
+/**
+ * While offline the SDK's join retries with backoff: 500 ms, then × 1.5 up to 10 s. `leave()`
+ * and the network coming back are noticed only when a retry wakes.
+ */
+const JOIN_RETRY_FIRST_MS = 500
+const JOIN_RETRY_FACTOR = 1.5
+const JOIN_RETRY_MAX_MS = 10_000
 /** First uid the edge hands out for a join with uid 0 / null (deterministic, for assertions). */
 const FIRST_ASSIGNED_UID = 100_001
 
@@ -31,6 +30,8 @@ interface Connection {
   readonly peer: EdgePeer
   readonly channel: string
   readonly uid: string
+  /** The uid as joined, typed: 42 and '42' are two users in Agora. */
+  readonly user: string
   token: string
   claims: TokenClaims
   host: boolean
@@ -38,6 +39,8 @@ interface Connection {
   /** The one will-expire / did-expire pair; replaced on renew, cancelled on leave or drop. */
   timers: Subscription
   open: boolean
+  /** Set while the network is cut: completes when it is back or the connection closed. */
+  cut: BehaviorSubject<boolean> | null
 }
 
 type RecordFields = Omit<EdgeRecord, 'at'>
@@ -52,8 +55,10 @@ const messageOf = (error: unknown): string => (error instanceof Error ? error.me
  * (`''` in the token = any uid), token expiry and the join privilege. A joined client's deadline
  * is its join privilege (plus the publish privileges for a host under `coHostAuth`): the edge
  * pushes `token-privilege-will-expire` 30 s before it (at once if less is left) and
- * `token-privilege-did-expire` at it, then drops the client (`DISCONNECTED`, reason
- * `'TOKEN_EXPIRE'`). The token's own expiry does not drop a joined client, as Agora's guide
+ * drops the client at it (`DISCONNECTING`, `DISCONNECTED` with reason `'TOKEN_EXPIRE'`, then
+ * `token-privilege-did-expire`, as the SDK orders them). A join with a uid already in the channel
+ * gets in, and the client that had it is dropped with `'UID_BANNED'` (Agora's
+ * `ERR_REPEAT_JOIN_CHANNEL`); 42 and '42' are two users. The token's own expiry does not drop a joined client, as Agora's guide
  * says, but no join is accepted with an expired token. `renewToken` moves the deadline.
  * All time runs on `scheduler`; errors mirror the SDK's codes and messages.
  *
@@ -93,6 +98,15 @@ export function createLocalEdge(o: LocalEdgeOptions): LocalEdge {
     c.open = false
     c.timers.unsubscribe()
     connections.delete(c)
+    c.cut?.next(false)
+    c.cut = null
+  }
+
+  /** The edge ends a connection: logged, closed, and the client told (DISCONNECTED with `reason`). */
+  function kick(c: Connection, type: 'drop' | 'did-expire', reason: string): void {
+    record({ type, ...about(c), ok: true, reason })
+    close(c)
+    c.peer.closed(reason)
   }
 
   function schedule(c: Connection): void {
@@ -102,17 +116,13 @@ export function createLocalEdge(o: LocalEdgeOptions): LocalEdge {
     const leftMs = c.deadlineSec * 1000 - serverNow()
     c.timers.add(
       timer(Math.max(0, leftMs - WILL_EXPIRE_LEAD_MS), scheduler).subscribe(() => {
+        if (c.cut !== null) return // the push does not reach a client whose network is cut
         record({ type: 'will-expire', ...about(c), ok: true })
         c.peer.willExpire()
       }),
     )
     c.timers.add(
-      timer(Math.max(0, leftMs), scheduler).subscribe(() => {
-        record({ type: 'did-expire', ...about(c), ok: true, reason: 'TOKEN_EXPIRE' })
-        close(c)
-        c.peer.didExpire()
-        c.peer.dropped('TOKEN_EXPIRE')
-      }),
+      timer(Math.max(0, leftMs), scheduler).subscribe(() => kick(c, 'did-expire', 'TOKEN_EXPIRE')),
     )
   }
 
@@ -124,21 +134,15 @@ export function createLocalEdge(o: LocalEdgeOptions): LocalEdge {
     schedule(c)
   }
 
-  /** Resolves once the edge is online; the SDK keeps retrying a join while offline. */
-  function untilOnline(signal: AbortSignal): Promise<void> {
-    if (online$.value) return Promise.resolve()
-    return new Promise<void>((resolve, reject) => {
-      let subscription: Subscription | undefined
-      const onAbort = (): void => {
-        subscription?.unsubscribe()
-        reject(abortReason(signal))
-      }
-      signal.addEventListener('abort', onAbort, { once: true })
-      subscription = online$.pipe(filter(Boolean), take(1)).subscribe(() => {
-        signal.removeEventListener('abort', onAbort)
-        resolve()
-      })
-    })
+  /**
+   * Resolves once the edge is online, as the SDK's retry loop finds out: at its next retry.
+   * Rejects at the retry after `signal` aborted (the SDK notices its cancelled join only then).
+   */
+  async function untilOnline(signal: AbortSignal): Promise<void> {
+    for (let waitMs = JOIN_RETRY_FIRST_MS; !online$.value; waitMs = Math.min(waitMs * JOIN_RETRY_FACTOR, JOIN_RETRY_MAX_MS)) {
+      await new Promise<void>((resolve) => timer(waitMs, scheduler).subscribe(() => resolve()))
+      if (signal.aborted) throw signal.reason
+    }
   }
 
   async function join(peer: EdgePeer, request: EdgeJoinRequest, signal: AbortSignal): Promise<EdgeConnection> {
@@ -152,7 +156,7 @@ export function createLocalEdge(o: LocalEdgeOptions): LocalEdge {
     }
     const aborted = (): unknown => {
       record({ ...asked, code: 'OPERATION_ABORTED', detail: 'leave() aborted the join' })
-      return abortReason(signal)
+      return sdkError('cancelled')
     }
     try {
       await untilOnline(signal)
@@ -161,17 +165,17 @@ export function createLocalEdge(o: LocalEdgeOptions): LocalEdge {
       throw aborted()
     }
     if (request.appId !== o.appId) {
-      throw refusal(asked, joinRefused('invalid vendor key, can not find appid'), `app id ${request.appId} is unknown`)
+      throw refusal(asked, joinRefused('INVALID_VENDOR_KEY'), `app id ${request.appId} is unknown`)
     }
     if (request.token === null) {
-      throw refusal(asked, joinRefused('dynamic use static key'), 'no token, but the project has an app certificate')
+      throw refusal(asked, joinRefused('DYNAMIC_USE_STATIC_KEY'), 'no token, but the project has an app certificate')
     }
     let claims: TokenClaims
     try {
       claims = await verify(request.token)
     } catch (error) {
       if (signal.aborted) throw aborted()
-      throw refusal(asked, joinRefused(INVALID_TOKEN), `token check failed: ${messageOf(error)}`)
+      throw refusal(asked, joinRefused('NO_AUTHORIZED'), `token check failed: ${messageOf(error)}`)
     }
     if (signal.aborted) throw aborted()
 
@@ -188,27 +192,31 @@ export function createLocalEdge(o: LocalEdgeOptions): LocalEdge {
       acceptWildcardTokens,
     })
     if (problem !== null) {
-      throw refusal(fields, joinRefused(problem.kind === 'expired' ? KEY_EXPIRED : INVALID_TOKEN), problem.detail)
+      // Agora's servers may also say DYNAMIC_KEY_TIMEOUT (10) for an expired token; the edge always says expired.
+      throw refusal(fields, joinRefused(problem.kind === 'expired' ? 'DYNAMIC_KEY_EXPIRED' : 'NO_AUTHORIZED'), problem.detail)
     }
     if (coHostAuth && host && !grantsPublish(claims, nowMs / 1000)) {
-      throw refusal(fields, joinRefused(INVALID_TOKEN), 'a host needs publish privileges (co-host authentication)')
+      throw refusal(fields, joinRefused('NO_AUTHORIZED'), 'a host needs publish privileges (co-host authentication)')
     }
-    for (const other of connections) {
-      if (other.channel === request.channel && other.uid === fields.uid) {
-        throw refusal(fields, uidConflict(), `${other.peer.clientId} uses this uid`)
-      }
-    }
+    const user = `${typeof uid}:${String(uid)}`
     if (assign) assignedCount++
     const c: Connection = {
       peer,
       channel: request.channel,
       uid: fields.uid,
+      user,
       token: request.token,
       claims,
       host,
       deadlineSec: Number.NaN,
       timers: new Subscription(),
       open: true,
+      cut: null,
+    }
+    // The newcomer gets in; the gateway tells the incumbent ERR_REPEAT_JOIN_CHANNEL and its SDK
+    // closes with UID_BANNED.
+    for (const other of [...connections]) {
+      if (other.channel === c.channel && other.user === user) kick(other, 'drop', 'UID_BANNED')
     }
     connections.add(c)
     record({ ...fields, ok: true })
@@ -216,23 +224,30 @@ export function createLocalEdge(o: LocalEdgeOptions): LocalEdge {
     return connectionHandle(c, uid)
   }
 
+  /** Resolves when the network of `c` is not cut; rejects `WS_ABORT` when `c` closes meanwhile. */
+  async function connected(c: Connection, fields: RecordFields): Promise<void> {
+    const cut = c.cut
+    if (cut !== null) await new Promise<void>((resolve) => cut.subscribe((on) => !on && resolve()))
+    if (!c.open) throw refusal(fields, sdkError('socketClosed'), 'the connection closed while the SDK waited to reconnect')
+  }
+
   async function renew(c: Connection, token: string): Promise<void> {
     const fields: RecordFields = { type: 'renew', ...about(c), token, ok: false }
-    if (!c.open) throw refusal(fields, invalidOperation('renewToken: not in a channel'), 'client is not connected')
+    await connected(c, fields)
+    const refused = (kind: 'invalid' | 'expired', detail: string): FakeAgoraRTCError =>
+      refusal(fields, renewRefused(kind, c.peer.useNewToken()), detail)
     let claims: TokenClaims
     try {
       claims = await verify(token)
     } catch (error) {
-      throw refusal(fields, renewRefused('authorized failed'), `token check failed: ${messageOf(error)}`)
+      throw refused('invalid', `token check failed: ${messageOf(error)}`)
     }
-    if (!c.open) throw refusal(fields, invalidOperation('renewToken: not in a channel'), 'client left during the check')
+    if (!c.open) throw refusal(fields, sdkError('socketClosed'), 'client left during the check')
     const nowMs = serverNow()
     const problem = checkEdgeToken(claims, { appId: o.appId, channel: c.channel, uid: c.uid, nowMs, acceptWildcardTokens })
-    if (problem !== null) {
-      throw refusal(fields, renewRefused(problem.kind === 'expired' ? KEY_EXPIRED : 'authorized failed'), problem.detail)
-    }
+    if (problem !== null) throw refused(problem.kind, problem.detail)
     if (coHostAuth && c.host && !grantsPublish(claims, nowMs / 1000)) {
-      throw refusal(fields, renewRefused('authorized failed'), 'a host needs publish privileges (co-host authentication)')
+      throw refused('invalid', 'a host needs publish privileges (co-host authentication)')
     }
     c.token = token
     c.claims = claims
@@ -240,12 +255,14 @@ export function createLocalEdge(o: LocalEdgeOptions): LocalEdge {
     updateDeadline(c, true)
   }
 
-  function setRole(c: Connection, role: ClientRole): void {
+  function setRole(c: Connection, role: ClientRole, checked = true): void {
     const fields: RecordFields = { type: 'set-role', ...about(c), role, ok: false }
-    if (!c.open) throw refusal(fields, invalidOperation('setClientRole: not in a channel'), 'client is not connected')
+    if (!c.open) throw refusal(fields, sdkError('socketClosed'), 'client is not connected')
     const host = role === 'host'
-    if (coHostAuth && host && !grantsPublish(c.claims, serverNow() / 1000)) {
-      throw refusal(fields, noAuthority('set client role failed'), 'token grants no unexpired publish privileges')
+    // The gateway's words for a role or a publish it does not authorize: ERR_NO_AUTHORIZED (110)
+    // is what runs of the real SDK showed; the rest of the answer is Agora's.
+    if (checked && coHostAuth && host && !grantsPublish(c.claims, serverNow() / 1000)) {
+      throw refusal(fields, gatewayRefused('ERR_NO_AUTHORIZED'), 'token grants no unexpired publish privileges')
     }
     c.host = host
     record({ ...fields, ok: true })
@@ -254,9 +271,9 @@ export function createLocalEdge(o: LocalEdgeOptions): LocalEdge {
 
   function publish(c: Connection): void {
     const fields: RecordFields = { type: 'publish', ...about(c), ok: false }
-    if (!c.open) throw refusal(fields, invalidOperation("Can't publish stream, haven't joined yet!"), 'client is not connected')
+    if (!c.open) throw refusal(fields, sdkError('publishNotJoined'), 'client is not connected')
     if (coHostAuth && !grantsPublish(c.claims, serverNow() / 1000)) {
-      throw refusal(fields, noAuthority('publish failed'), 'token grants no unexpired publish privileges')
+      throw refusal(fields, gatewayRefused('ERR_NO_AUTHORIZED'), 'token grants no unexpired publish privileges')
     }
     record({ ...fields, ok: true })
   }
@@ -265,7 +282,7 @@ export function createLocalEdge(o: LocalEdgeOptions): LocalEdge {
     return {
       uid,
       renewToken: (token) => renew(c, token),
-      setRole: (role) => setRole(c, role),
+      setRole: (role, checked) => setRole(c, role, checked),
       publish: () => publish(c),
       unpublish: () => {
         if (c.open) record({ type: 'unpublish', ...about(c), ok: true })
@@ -286,11 +303,23 @@ export function createLocalEdge(o: LocalEdgeOptions): LocalEdge {
     clientsIn: (channel) => [...connections].filter((c) => c.channel === channel).map((c) => c.peer.clientId),
     channelsOf: (clientId) => [...connections].filter((c) => c.peer.clientId === clientId).map((c) => c.channel),
     dropClient: (clientId, reason) => {
-      for (const c of [...connections]) {
-        if (c.peer.clientId !== clientId) continue
-        record({ type: 'drop', ...about(c), ok: true, reason })
-        close(c)
-        c.peer.dropped(reason)
+      for (const c of [...connections]) if (c.peer.clientId === clientId) kick(c, 'drop', reason)
+    },
+    cutNetwork: (clientId, forMs) => {
+      for (const c of connections) {
+        if (c.peer.clientId !== clientId || c.cut !== null) continue
+        const cut = new BehaviorSubject(true)
+        c.cut = cut
+        record({ type: 'network-cut', ...about(c), ok: true })
+        c.peer.networkLost()
+        if (!Number.isFinite(forMs)) continue
+        timer(Math.max(0, forMs), scheduler).subscribe(() => {
+          if (c.cut !== cut) return
+          c.cut = null
+          record({ type: 'network-back', ...about(c), ok: true })
+          c.peer.networkBack()
+          cut.next(false)
+        })
       }
     },
   }

@@ -7,10 +7,15 @@ export interface EdgePeer {
   readonly clientId: string
   /** Read when the join lands, so a role set while connecting counts. */
   isHost(): boolean
+  /** Whether the client's page set `USE_NEW_TOKEN` (renewToken asks the access point for a ticket). */
+  useNewToken(): boolean
   willExpire(): void
-  didExpire(): void
-  /** The edge removed the client (token expiry or a drop); it is disconnected now. */
-  dropped(reason: string): void
+  /** The edge closed the connection (token expiry, the same uid joined elsewhere, a drop). */
+  closed(reason: string): void
+  /** The network went away: the SDK reconnects (`RECONNECTING`). */
+  networkLost(): void
+  /** The network is back and the SDK reconnected (`CONNECTED`). */
+  networkBack(): void
 }
 
 /** What a fake client sends with a join. */
@@ -25,8 +30,10 @@ export interface EdgeJoinRequest {
 /** One client's connection at the edge; every method throws SDK-shaped errors. */
 export interface EdgeConnection {
   readonly uid: UID
+  /** Waits while the network is cut; rejects `WS_ABORT` when the connection closes meanwhile. */
   renewToken(token: string): Promise<void>
-  setRole(role: ClientRole): void
+  /** Checked like the gateway's SET_CLIENT_ROLE; `checked: false` for the role a reconnection carries. */
+  setRole(role: ClientRole, checked?: boolean): void
   publish(): void
   unpublish(): void
   /** Leaves; a no-op when the edge already removed the connection. */

@@ -10,7 +10,7 @@ import type { SessionClient } from '../../src/session/SessionClient'
 export function sdkError(code: string, detail: string, data?: unknown): Error & { code: string; data: unknown } {
   const error = Object.assign(new Error(`AgoraRTCError ${code}: ${detail}`), { code, data })
   error.name = 'AgoraRTCException'
-  error.toString = () => (data === undefined ? `AgoraRTCError ${code}: ${detail}` : `AgoraRTCError ${code}: ${detail} data: ${JSON.stringify(data)}`)
+  error.toString = () => (data ? `AgoraRTCError ${code}: ${detail}\ndata: ${JSON.stringify(data)}` : `AgoraRTCError ${code}: ${detail}`)
   return error
 }
 
@@ -19,7 +19,7 @@ type Step<A extends unknown[], R> = (...args: A) => Promise<R>
 /**
  * A small SDK-shaped client whose calls a test scripts. Defaults act like a healthy SDK:
  * `join` goes `CONNECTING → CONNECTED` and resolves the uid, `leave` goes
- * `DISCONNECTING → DISCONNECTED (LEAVE)`, `renewToken` and `setClientRole` resolve (a role set
+ * `DISCONNECTING → DISCONNECTED (LEAVE)`, (the SDK passes a reason only with `DISCONNECTED`), `renewToken` and `setClientRole` resolve (a role set
  * while not `CONNECTED` is only recorded, as the SDK does). `state()` plays what the SDK emits.
  */
 export function sdkShapedClient(mode: SDK_MODE = 'live') {

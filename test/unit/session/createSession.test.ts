@@ -4,6 +4,9 @@ import { createSession } from '../../../src/session/createSession'
 import { createTokenStore } from '../../../src/store/createTokenStore'
 import { isSessionError } from '../../../src/errors'
 import { createFakeClient } from '../../../src/testing/createFakeClient'
+import { createFakeSdk } from '../../../src/testing/createFakeSdk'
+import type { FakeClient } from '../../../src/testing/FakeClient'
+import { track } from '../testing/helpers'
 import { createLocalEdge } from '../../../src/testing/createLocalEdge'
 import { localTokenSource } from '../../../src/testing/localTokenSource'
 import { mintToken } from '../../../src/testing/mintToken'
@@ -141,19 +144,47 @@ describe('createSession', () => {
     expect(t.client.calls.map((c) => c.method)).toEqual(['join', 'leave'])
     expect(t.session.state.status).toBe('failed')
     t.edge.setOffline(false)
-    await t.session.join('lobby')
+    // The SDK's join notices the leave at its next retry; the next join waits for that.
+    const again = track(t.session.join('lobby'))
+    await flushIO()
+    expect(t.client.calls.map((c) => c.method)).toEqual(['join', 'leave'])
+    await advance(10_000, 500)
+    expect(again.status).toBe('fulfilled')
+    expect(t.client.calls.map((c) => c.method)).toEqual(['join', 'leave', 'join'])
     expect(t.session.state.status).toBe('joined')
     await t.session.dispose()
   })
 
-  it('maps UID_CONFLICT to JOIN_REJECTED with the SDK error as cause', async () => {
-    const t = harness()
-    const other = harness({ edge: t.edge })
-    await other.session.join('lobby')
-    const error = await t.session.join('lobby').catch((e: unknown) => e)
+  it('maps UID_CONFLICT (two clients of one page, one uid) to JOIN_REJECTED with the SDK error as cause', async () => {
+    const edge = createLocalEdge({ appId: APP_ID, appCertificate: APP_CERTIFICATE })
+    const sdk = createFakeSdk(edge)
+    const source = localTokenSource({ appId: APP_ID, appCertificate: APP_CERTIFICATE })
+    const open = (client: FakeClient) => createSession({ appId: APP_ID, client, sdk, tokens: source, uid: 42, wake$: NEVER, random: () => 0.5 })
+    const first = open(sdk.createClient({ mode: 'live', codec: 'vp8' }))
+    const second = open(sdk.createClient({ mode: 'live', codec: 'vp8' }))
+    await first.join('lobby')
+    const error = await second.join('lobby').catch((e: unknown) => e)
     expect(codeOf(error)).toBe('JOIN_REJECTED')
     expect((error as Error & { cause: { code: string } }).cause.code).toBe('UID_CONFLICT')
     expect((error as { sdkCode?: string }).sdkCode).toBe('UID_CONFLICT')
+    expect(first.state.status).toBe('joined')
+    await first.dispose()
+    await second.dispose()
+  })
+
+  it('ends in failed, without a rejoin, when another device joins with the same uid (UID_BANNED)', async () => {
+    const t = harness()
+    const other = harness({ edge: t.edge })
+    await t.session.join('lobby')
+    await other.session.join('lobby')
+    await advance(60_000)
+    expect(other.session.state.status).toBe('joined')
+    expect(t.session.state.status).toBe('failed')
+    const failure = t.session.state.status === 'failed' ? t.session.state.error : undefined
+    expect(failure).toMatchObject({ code: 'JOIN_REJECTED', sdkCode: 'UID_BANNED' })
+    expect(failure?.message).toContain('another client joined "lobby" with the same uid')
+    expect(t.edgeLog('join')).toHaveLength(1)
+    expect(t.edge.clientsIn('lobby')).toEqual([other.client.id])
     await t.session.dispose()
     await other.session.dispose()
   })

@@ -97,7 +97,7 @@ describe('session against SDK-shaped errors and events', () => {
   ])('ends in failed without a rejoin when the SDK disconnects with %s', async (reason, words) => {
     const t = rig()
     await t.session.join('lobby')
-    t.state('DISCONNECTING', reason)
+    t.state('DISCONNECTING')
     t.state('DISCONNECTED', reason)
     await advance(60_000, 1_000)
     expect(t.callsOf('join')).toHaveLength(1)
@@ -157,7 +157,7 @@ describe('session against SDK-shaped errors and events', () => {
     await t.session.join('lobby')
     const reconnected = deferred()
     t.steps.renewToken = () => reconnected.promise
-    t.state('RECONNECTING', 'NETWORK_ERROR')
+    t.state('RECONNECTING')
     await untilRenewal(t)
     await advance(5_000, 100)
     expect(t.callsOf('renewToken')).toHaveLength(1)
@@ -176,7 +176,7 @@ describe('session against SDK-shaped errors and events', () => {
     await t.session.join('lobby')
     const lost = deferred()
     t.steps.renewToken = () => lost.promise
-    t.state('RECONNECTING', 'NETWORK_ERROR')
+    t.state('RECONNECTING')
     await untilRenewal(t)
     const handed = t.callsOf('renewToken')[0]!.args[0]
     lost.reject(sdkError('WS_ABORT', 'websocket is not ready'))
@@ -193,7 +193,7 @@ describe('session against SDK-shaped errors and events', () => {
   it("handles the SDK's expiry order: DISCONNECTING, DISCONNECTED (TOKEN_EXPIRE), then did-expire", async () => {
     const t = rig()
     await t.session.join('lobby')
-    t.state('DISCONNECTING', 'TOKEN_EXPIRE')
+    t.state('DISCONNECTING')
     t.state('DISCONNECTED', 'TOKEN_EXPIRE')
     t.emit('token-privilege-did-expire')
     await advance(10_000, 500)

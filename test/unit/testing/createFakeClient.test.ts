@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import type { IAgoraRTCError } from 'agora-rtc-sdk-ng'
 import type { SessionClient } from '../../../src/session/SessionClient'
 import {
   FakeAgoraRTCError,
@@ -29,7 +30,8 @@ describe('createFakeClient', () => {
     expect(client).toMatchObject({ mode: 'live', role: 'audience', localTracks: [], calls: [] })
     expect(client.uid).toBeUndefined()
     expect(client.channelName).toBeUndefined()
-    expect(createFakeClient(edge, { mode: 'rtc' }).role).toBe('host')
+    // The SDK's role getter: the configured role, else 'audience', in every mode.
+    expect(createFakeClient(edge, { mode: 'rtc' }).role).toBe('audience')
     expect(createFakeClient(edge, { id: 'alice' }).id).toBe('alice')
   })
 
@@ -38,6 +40,16 @@ describe('createFakeClient', () => {
     expect(error).toBeInstanceOf(Error)
     expect(error).toMatchObject({ name: 'AgoraRTCException', code: 'INVALID_OPERATION' })
     expect(error.message).toBe('AgoraRTCError INVALID_OPERATION: nope')
+    expect(Object.hasOwn(error, 'data')).toBe(true)
+    expect(error.toString()).toBe('AgoraRTCError INVALID_OPERATION: nope')
+    const sdkShaped: IAgoraRTCError = new FakeAgoraRTCError('UPDATE_TICKET_FAILED', '[9]: invalid token, authorized failed', { retry: false })
+    expect(sdkShaped.toString()).toBe('AgoraRTCError UPDATE_TICKET_FAILED: [9]: invalid token, authorized failed\ndata: {"retry":false}')
+    expect(new FakeAgoraRTCError('UID_CONFLICT').message).toBe('AgoraRTCError UID_CONFLICT: ')
+    const logged: string[] = []
+    const logger = { error: (line: string) => logged.push(line), warn: (line: string) => logged.push(`warn ${line}`) }
+    expect(error.print('warning', logger)).toBe(error)
+    expect(() => error.throw(logger)).toThrow(error)
+    expect(logged).toEqual(['warn AgoraRTCError INVALID_OPERATION: nope', 'AgoraRTCError INVALID_OPERATION: nope'])
     expect(isAgoraRTCErrorLike(error)).toBe(true)
     expect(isAgoraRTCErrorLike(new Error('x'))).toBe(false)
   })
@@ -66,7 +78,10 @@ describe('createFakeClient', () => {
     const client = createFakeClient(edge)
     const token = await mintAt(edge, { channel: 'lobby', uid: 42 })
     const first = client.join(APP_ID, 'lobby', token, 42)
-    expect(await rejection(client.join(APP_ID, 'lobby', token, 42))).toMatchObject({ code: 'INVALID_OPERATION' })
+    expect(await rejection(client.join(APP_ID, 'lobby', token, 42))).toMatchObject({
+      code: 'INVALID_OPERATION',
+      message: `AgoraRTCError INVALID_OPERATION: [${client.id}] Client already in connecting/connected state`,
+    })
     await fulfilled(first)
     expect(await rejection(client.join(APP_ID, 'other', token, 42))).toMatchObject({ code: 'INVALID_OPERATION' })
     expect(edge.channelsOf(client.id)).toEqual(['lobby'])
@@ -75,8 +90,23 @@ describe('createFakeClient', () => {
   it('refuses bad join arguments with INVALID_PARAMS before connecting', async () => {
     const client = createFakeClient(edge)
     const token = await mintAt(edge, { channel: '*', uid: 0 })
-    expect(await rejection(client.join(APP_ID, 'bad/channel', token, 42))).toMatchObject({ code: 'INVALID_PARAMS' })
-    expect(await rejection(client.join(APP_ID, 'lobby', token, -1))).toMatchObject({ code: 'INVALID_PARAMS' })
+    const channelText =
+      'The length must be within 64 bytes. The supported characters: a-z,A-Z,0-9,space,!, #, $, %, &, (, ), +, -, :, ;, <, =, ., >, ?, @, [, ], ^, _,  {, }, |, ~, ,'
+    const uidText = '[String uid] Length of the string: [1,255]. ASCII characters only. [Number uid] The value range is [0,10000]'
+    const refused = async (...args: Parameters<typeof client.join>) => (await rejection(client.join(...args))).message
+    expect(await refused(APP_ID, 'bad/channel', token, 42)).toBe(`AgoraRTCError INVALID_PARAMS: ${channelText}`)
+    expect(await refused(APP_ID, 'lobby', token, -1)).toBe(`AgoraRTCError INVALID_PARAMS: ${uidText}`)
+    expect(await refused(APP_ID, 'lobby', token, 2 ** 32)).toBe(`AgoraRTCError INVALID_PARAMS: ${uidText}`)
+    expect(await refused(APP_ID, 'lobby', token, '李雷')).toBe(`AgoraRTCError INVALID_PARAMS: ${uidText}`)
+    expect(await refused(APP_ID, 'lobby', token, 'x'.repeat(256))).toBe(`AgoraRTCError INVALID_PARAMS: ${uidText}`)
+    expect(await refused(APP_ID, 'lobby', 'x'.repeat(2048), 42)).toBe('AgoraRTCError INVALID_PARAMS: Invalid token: Length of the string: [1,2047]. ASCII characters only.')
+    expect(await refused(APP_ID, 'lobby', undefined as unknown as string, 42)).toBe(
+      'AgoraRTCError INVALID_PARAMS: Invalid token: undefined. If you don not use token, set it to null',
+    )
+    expect(await refused('', 'lobby', token, 42)).toBe('AgoraRTCError INVALID_PARAMS: Invalid appid: Length of the string: [1,2047]. ASCII characters only.')
+    // The SDK's order: the token before the channel, the channel before the uid.
+    expect(await refused(APP_ID, 'bad/channel', 'x'.repeat(2048), -1)).toMatch(/Invalid token/)
+    expect(await refused(APP_ID, 'bad/channel', token, -1)).toBe(`AgoraRTCError INVALID_PARAMS: ${channelText}`)
     expect(client.connectionState).toBe('DISCONNECTED')
     expect(edge.log).toEqual([])
   })
@@ -85,22 +115,34 @@ describe('createFakeClient', () => {
     const client = createFakeClient(edge)
     const error = await rejection(client.renewToken(await mintAt(edge, { channel: 'lobby', uid: 42 })))
     expect(error).toMatchObject({ name: 'AgoraRTCException', code: 'INVALID_OPERATION' })
-    expect(error.message).toMatch(/^AgoraRTCError INVALID_OPERATION: /)
+    expect(error.message).toBe('AgoraRTCError INVALID_OPERATION: renewToken should not be called before user join')
   })
 
-  it('refuses setClientRole in rtc mode with INVALID_OPERATION', async () => {
-    const client = createFakeClient(edge, { mode: 'rtc' })
-    expect(await rejection(client.setClientRole('audience'))).toMatchObject({ code: 'INVALID_OPERATION' })
+  it.each(['rtc', 'p2p'] as const)('refuses setClientRole in %s mode with INVALID_OPERATION, after checking the role', async (mode) => {
+    const client = createFakeClient(edge, { mode })
+    expect(await rejection(client.setClientRole('audience'))).toMatchObject({
+      code: 'INVALID_OPERATION',
+      message: `AgoraRTCError INVALID_OPERATION: ${mode} mode can not use setClientRole`,
+    })
+    expect(await rejection(client.setClientRole('boss' as 'host'))).toMatchObject({
+      code: 'INVALID_PARAMS',
+      message: 'AgoraRTCError INVALID_PARAMS: role can only be set as ["audience","host"]',
+    })
     await fulfilled(client.join(APP_ID, 'call', await mintAt(edge, { channel: 'call', uid: 5 }), 5))
     expect(await rejection(client.setClientRole('host'))).toMatchObject({ code: 'INVALID_OPERATION' })
-    // rtc mode publishes without a role.
+    // rtc and p2p publish without a role.
     await fulfilled(client.publish(createFakeLocalTrack('video')))
   })
 
   it('refuses publish as an audience (live mode) and before joining', async () => {
     const client = createFakeClient(edge)
     const track = createFakeLocalTrack('audio')
-    expect(await rejection(client.publish(track))).toMatchObject({ code: 'INVALID_OPERATION' })
+    // As an audience the SDK refuses before it looks at the connection.
+    expect((await rejection(client.publish(track))).message).toBe('AgoraRTCError INVALID_OPERATION: audience can not publish stream')
+    expect((await rejection(createFakeClient(edge, { role: 'host' }).publish(track))).message).toBe(
+      "AgoraRTCError INVALID_OPERATION: Can't publish stream, haven't joined yet!",
+    )
+    expect((await rejection(client.publish([]))).message).toBe('AgoraRTCError INVALID_PARAMS: param list is empty')
     await fulfilled(client.join(APP_ID, 'lobby', await mintAt(edge, { channel: 'lobby', uid: 42 }), 42))
     const error = await rejection(client.publish(track))
     expect(error).toMatchObject({ code: 'INVALID_OPERATION' })
@@ -116,7 +158,10 @@ describe('createFakeClient', () => {
     await fulfilled(client.publish([audio, video]))
     await fulfilled(client.publish(audio)) // already published: no duplicate
     expect(client.localTracks).toEqual([audio, video])
-    expect(await rejection(client.setClientRole('audience'))).toMatchObject({ code: 'INVALID_OPERATION' })
+    expect(await rejection(client.setClientRole('audience'))).toMatchObject({
+      code: 'INVALID_OPERATION',
+      message: 'AgoraRTCError INVALID_OPERATION: can not set client role to audience when publishing stream',
+    })
     expect(client.role).toBe('host')
     await fulfilled(client.unpublish(video))
     expect(client.localTracks).toEqual([audio])
@@ -147,11 +192,12 @@ describe('createFakeClient', () => {
     expect(states).toEqual([
       ['CONNECTING', 'DISCONNECTED'],
       ['CONNECTED', 'CONNECTING'],
-      ['DISCONNECTED', 'CONNECTED', 'LEAVE'],
+      ['DISCONNECTING', 'CONNECTED'],
+      ['DISCONNECTED', 'DISCONNECTING', 'LEAVE'],
     ])
     client.off('connection-state-change', listener)
     await fulfilled(client.join(APP_ID, 'lobby', await mintAt(edge, { channel: 'lobby', uid: 42 }), 42))
-    expect(states).toHaveLength(3)
+    expect(states).toHaveLength(4)
     await client.leave()
     expect(vi.getTimerCount()).toBe(0)
   })

@@ -131,20 +131,27 @@ describe('createLocalEdge', () => {
     expect(b.uid).toBe(100002)
   })
 
-  it('refuses a second client with the same uid in a channel with UID_CONFLICT', async () => {
+  it('lets a second device with the same uid in and drops the first with UID_BANNED; 42 and "42" are two users', async () => {
     const token = await mintAt(edge, { channel: 'lobby', uid: 42 })
     const first = createFakeClient(edge)
+    const events = watch(first)
     await fulfilled(first.join(APP_ID, 'lobby', token, 42))
+    const account = createFakeClient(edge)
+    await fulfilled(account.join(APP_ID, 'lobby', token, '42'))
+    expect(edge.clientsIn('lobby')).toEqual([first.id, account.id])
     const second = createFakeClient(edge)
-    const error = await rejection(second.join(APP_ID, 'lobby', token, 42))
-    expect(error).toMatchObject({ name: 'AgoraRTCException', code: 'UID_CONFLICT' })
-    expect(error.message).toMatch(/^AgoraRTCError UID_CONFLICT: /)
-    expect(second.connectionState).toBe('DISCONNECTED')
-    expect(edge.clientsIn('lobby')).toEqual([first.id])
+    await fulfilled(second.join(APP_ID, 'lobby', token, 42))
+    expect(edge.clientsIn('lobby')).toEqual([account.id, second.id])
+    expect(first.connectionState).toBe('DISCONNECTED')
+    expect(events.map((e) => e.args).slice(-2)).toEqual([
+      ['DISCONNECTING', 'CONNECTED'],
+      ['DISCONNECTED', 'DISCONNECTING', 'UID_BANNED'],
+    ])
+    expect(edge.log.filter((r) => r.type === 'drop')).toMatchObject([{ clientId: first.id, reason: 'UID_BANNED' }])
     // The same uid in another channel is fine.
     const wildcard = await mintAt(edge, { channel: '*', uid: 42 })
-    await fulfilled(second.join(APP_ID, 'other', wildcard, 42))
-    expect(edge.channelsOf(second.id)).toEqual(['other'])
+    await fulfilled(first.join(APP_ID, 'other', wildcard, 42))
+    expect(edge.channelsOf(second.id)).toEqual(['lobby'])
   })
 
   describe('privilege expiry', () => {
@@ -158,8 +165,10 @@ describe('createLocalEdge', () => {
         { event: 'connection-state-change', at: T0, args: ['CONNECTING', 'DISCONNECTED'] },
         { event: 'connection-state-change', at: T0, args: ['CONNECTED', 'CONNECTING'] },
         { event: 'token-privilege-will-expire', at: T0 + 90_000, args: [] },
+        // The SDK's order: the client is reset and DISCONNECTED before did-expire.
+        { event: 'connection-state-change', at: T0 + 120_000, args: ['DISCONNECTING', 'CONNECTED'] },
+        { event: 'connection-state-change', at: T0 + 120_000, args: ['DISCONNECTED', 'DISCONNECTING', 'TOKEN_EXPIRE'] },
         { event: 'token-privilege-did-expire', at: T0 + 120_000, args: [] },
-        { event: 'connection-state-change', at: T0 + 120_000, args: ['DISCONNECTED', 'CONNECTED', 'TOKEN_EXPIRE'] },
       ])
       expect(client.connectionState).toBe('DISCONNECTED')
       expect(client.channelName).toBeUndefined()
@@ -200,7 +209,10 @@ describe('createLocalEdge', () => {
       expect(events.filter((e) => e.event.startsWith('token'))).toEqual([])
       await client.leave()
       const error = await rejection(client.join(APP_ID, 'lobby', token, 42))
-      expect(error.message).toMatch(/CAN_NOT_GET_GATEWAY_SERVER: dynamic key expired/)
+      expect(error.message).toBe(
+        'AgoraRTCError CAN_NOT_GET_GATEWAY_SERVER: flag: 4096, message: AgoraRTCError CAN_NOT_GET_GATEWAY_SERVER: dynamic key expired',
+      )
+      expect(error).toMatchObject({ data: { retry: false, desc: ['dynamic key expired'] } })
     })
 
     it('renewToken moves the deadline and reschedules both pushes', async () => {
@@ -219,7 +231,7 @@ describe('createLocalEdge', () => {
       expect(edge.log.find((r) => r.type === 'renew')).toMatchObject({ ok: true, token: renewed, at: T0 + 80_000 })
     })
 
-    it('refuses renewToken with a token for another channel or uid, or an expired one, with INVALID_PARAMS', async () => {
+    it('refuses renewToken with a token for another channel or uid, or an expired one, as the gateway does (UNEXPECTED_RESPONSE)', async () => {
       const client = createFakeClient(edge)
       await fulfilled(client.join(APP_ID, 'lobby', await mintAt(edge, { channel: 'lobby', uid: 42 }), 42))
       const bad = [
@@ -228,12 +240,18 @@ describe('createLocalEdge', () => {
         await mintAt(edge, { channel: 'lobby', uid: 42, appCertificate: OTHER_CERTIFICATE }),
         await mintAt(edge, { channel: 'lobby', uid: 42, issuedAt: Math.floor(T0 / 1000) - 7200 }),
       ]
-      for (const token of bad) {
-        const error = await rejection(client.renewToken(token))
-        expect(error).toMatchObject({ name: 'AgoraRTCException', code: 'INVALID_PARAMS' })
-        expect(error.message).toMatch(/^AgoraRTCError INVALID_PARAMS: invalid token/)
+      const errors = []
+      for (const token of bad) errors.push(await rejection(client.renewToken(token)))
+      for (const error of errors.slice(0, 3)) {
+        expect(error).toMatchObject({
+          name: 'AgoraRTCException',
+          code: 'UNEXPECTED_RESPONSE',
+          message: 'AgoraRTCError UNEXPECTED_RESPONSE: ERR_NO_AUTHORIZED: ',
+          data: { code: 110, desc: 'ERR_NO_AUTHORIZED' },
+        })
       }
-      expect(lastRefusal(edge)).toMatch(/dynamic key expired/)
+      expect(errors[3]).toMatchObject({ code: 'UNEXPECTED_RESPONSE', data: { code: 118, desc: 'ERR_DYNAMIC_KEY_EXPIRED' } })
+      expect(lastRefusal(edge)).toBe('AgoraRTCError UNEXPECTED_RESPONSE: ERR_DYNAMIC_KEY_EXPIRED: ')
       expect(client.connectionState).toBe('CONNECTED')
     })
 
@@ -270,8 +288,8 @@ describe('createLocalEdge', () => {
       const client = createFakeClient(edge)
       await fulfilled(client.join(APP_ID, 'stage', await mintAt(edge, { channel: 'stage', uid: 7, role: 'subscriber' }), 7))
       const refused = await rejection(client.setClientRole('host'))
-      expect(refused).toMatchObject({ name: 'AgoraRTCException', code: 'UNEXPECTED_RESPONSE' })
-      expect(refused.message).toMatch(/ERR_NO_AUTHORITY/)
+      expect(refused).toMatchObject({ name: 'AgoraRTCException', code: 'UNEXPECTED_RESPONSE', data: { code: 110 } })
+      expect(refused.message).toBe('AgoraRTCError UNEXPECTED_RESPONSE: ERR_NO_AUTHORIZED: ')
       expect(client.role).toBe('audience')
       const track = createFakeLocalTrack('audio')
       expect(await rejection(client.publish(track))).toMatchObject({ code: 'INVALID_OPERATION' })
@@ -296,7 +314,7 @@ describe('createLocalEdge', () => {
       const joinError = await rejection(host.join(APP_ID, 'stage', subscriberToken, 7))
       expect(joinError.message).toMatch(/CAN_NOT_GET_GATEWAY_SERVER: invalid token, authorized failed/)
       await fulfilled(host.join(APP_ID, 'stage', await mintAt(edge, { channel: 'stage', uid: 7 }), 7))
-      expect(await rejection(host.renewToken(subscriberToken))).toMatchObject({ code: 'INVALID_PARAMS' })
+      expect(await rejection(host.renewToken(subscriberToken))).toMatchObject({ code: 'UNEXPECTED_RESPONSE', data: { code: 110 } })
     })
 
     it('without coHostAuth any valid token may host and publish', async () => {
@@ -318,13 +336,17 @@ describe('createLocalEdge', () => {
     expect(join.status).toBe('pending')
     expect(client.connectionState).toBe('CONNECTING')
     await expect(client.leave()).resolves.toBeUndefined()
+    // The SDK's retry loop (500 ms, × 1.5, at most 10 s apart) notices the leave when it wakes.
     await settled(join)
+    expect(join.status).toBe('pending')
+    await advance(10_000, 100)
     expect(join.status).toBe('rejected')
     expect(join.error).toMatchObject({ name: 'AgoraRTCException', code: 'OPERATION_ABORTED' })
-    expect((join.error as Error).message).toMatch(/^AgoraRTCError OPERATION_ABORTED: /)
+    expect((join.error as Error).message).toBe('AgoraRTCError OPERATION_ABORTED: cancel token canceled')
     expect(events.map((e) => e.args)).toEqual([
       ['CONNECTING', 'DISCONNECTED'],
-      ['DISCONNECTED', 'CONNECTING', 'LEAVE'],
+      ['DISCONNECTING', 'CONNECTING'],
+      ['DISCONNECTED', 'DISCONNECTING'],
     ])
     expect(edge.clientsIn('lobby')).toEqual([])
     expect(vi.getTimerCount()).toBe(0)
@@ -338,6 +360,8 @@ describe('createLocalEdge', () => {
     expect(join.status).toBe('pending')
     edge.setOffline(false)
     await settled(join)
+    expect(join.status).toBe('pending') // found at the next retry
+    await advance(10_000, 100)
     expect(join.status).toBe('fulfilled')
     expect(client.connectionState).toBe('CONNECTED')
   })
@@ -403,7 +427,7 @@ describe('createLocalEdge', () => {
     await fulfilled(client.join(APP_ID, 'lobby', await mintAt(edge, { channel: 'lobby', uid: 42, privilegeExpireSec: 600 }), 42))
     expect(vi.getTimerCount()).toBe(2)
     edge.dropClient(client.id, 'NETWORK_ERROR')
-    expect(events.at(-1)?.args).toEqual(['DISCONNECTED', 'CONNECTED', 'NETWORK_ERROR'])
+    expect(events.at(-1)?.args).toEqual(['DISCONNECTED', 'DISCONNECTING', 'NETWORK_ERROR'])
     expect(edge.channelsOf(client.id)).toEqual([])
     expect(edge.log.at(-1)).toMatchObject({ type: 'drop', reason: 'NETWORK_ERROR' })
     expect(vi.getTimerCount()).toBe(0)

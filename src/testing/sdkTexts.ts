@@ -1,0 +1,113 @@
+import { FakeAgoraRTCError, type FakeErrorCode } from './FakeAgoraRTCError.js'
+
+/**
+ * Every error the test doubles throw, with the `AgoraRTCErrorCode` and the detail text that
+ * agora-rtc-sdk-ng 4.24.8 uses for the same case (`${...}` marks a part the SDK fills in at run
+ * time). `test/unit/testing/sdkTexts.test.ts` reads the installed SDK bundle and fails when a
+ * code or a fixed part of a text does not occur in it, so no invented string can land.
+ */
+export const SDK_ERRORS = {
+  // join() checks its arguments in this order, before it looks at the connection state.
+  joinNoToken: ['INVALID_PARAMS', 'Invalid token: ${token}. If you don not use token, set it to null'],
+  stringLength: ['INVALID_PARAMS', 'Invalid ${what}: Length of the string: [${min},${max}]. ASCII characters only.'],
+  channelName: [
+    'INVALID_PARAMS',
+    'The length must be within 64 bytes. The supported characters: a-z,A-Z,0-9,space,!, #, $, %, &, (, ), +, -, :, ;, <, =, ., >, ?, @, [, ], ^, _,  {, }, |, ~, ,',
+  ],
+  uid: ['INVALID_PARAMS', '[String uid] Length of the string: [1,255]. ASCII characters only. [Number uid] The value range is [0,10000]'],
+  alreadyJoining: ['INVALID_OPERATION', '[${clientId}] Client already in connecting/connected state'],
+  /** A join (or its retry loop) cancelled by `leave()`. */
+  cancelled: ['OPERATION_ABORTED', 'cancel token canceled'],
+  /** Two clients of one page in one channel with one uid; the SDK gives no detail. */
+  uidConflict: ['UID_CONFLICT', ''],
+  /**
+   * A join refused by the access point: `flag` and `message` per failed request (the flag is
+   * Agora's; runs of the real SDK showed 4096), the access point's words nested in `message`.
+   */
+  joinRefused: ['CAN_NOT_GET_GATEWAY_SERVER', 'flag: ${flag}, message: ${message}'],
+  /** The access point's answer to one request, nested in {@link SDK_ERRORS.joinRefused}. */
+  accessPointRefused: ['CAN_NOT_GET_GATEWAY_SERVER', '${desc}'],
+
+  roleValue: ['INVALID_PARAMS', '${what} can only be set as ${values}'],
+  roleInMode: ['INVALID_OPERATION', '${mode} mode can not use setClientRole'],
+  roleWhilePublishing: ['INVALID_OPERATION', 'can not set client role to audience when publishing stream'],
+
+  publishEmpty: ['INVALID_PARAMS', 'param list is empty'],
+  publishAsAudience: ['INVALID_OPERATION', 'audience can not publish stream'],
+  publishNotJoined: ['INVALID_OPERATION', "Can't publish stream, haven't joined yet!"],
+  unpublishNotJoined: ['INVALID_OPERATION', "Can't unpublish stream, haven't joined yet!"],
+
+  renewNotJoined: ['INVALID_OPERATION', 'renewToken should not be called before user join'],
+  /** `renewToken` with `USE_NEW_TOKEN`: the access point refused the ticket, `[code]: desc`. */
+  ticketRefused: ['UPDATE_TICKET_FAILED', '[${code}]: ${desc}'],
+  /**
+   * The gateway refused a request (renewToken without `USE_NEW_TOKEN`, setClientRole, publish):
+   * `desc: error_str`, where `error_str` is Agora's server's text (the doubles send none).
+   */
+  gatewayRefused: ['UNEXPECTED_RESPONSE', '${desc}: ${errorStr}'],
+  /** A request on a socket that closed (e.g. a renewToken waiting out a reconnection that failed). */
+  socketClosed: ['WS_ABORT', ''],
+} as const satisfies Record<string, readonly [FakeErrorCode, string]>
+
+export type SdkErrorKey = keyof typeof SDK_ERRORS
+
+/** Fills `${name}` parts of an {@link SDK_ERRORS} text. */
+export function sdkDetail(key: SdkErrorKey, values: Readonly<Record<string, string | number>> = {}): string {
+  return SDK_ERRORS[key][1].replace(/\$\{(\w+)\}/g, (_, name: string) => String(values[name] ?? ''))
+}
+
+/** The SDK's error for `key`, with `data` as the SDK attaches it. */
+export function sdkError(key: SdkErrorKey, values?: Readonly<Record<string, string | number>>, data?: unknown): FakeAgoraRTCError {
+  return new FakeAgoraRTCError(SDK_ERRORS[key][0], sdkDetail(key, values), data)
+}
+
+/** The access point's refusals (agora-rtc-sdk-ng's table of them: number, desc, retry). */
+export const ACCESS_POINT = {
+  INVALID_VENDOR_KEY: { code: 5, desc: 'invalid vendor key, can not find appid' },
+  NO_AUTHORIZED: { code: 9, desc: 'invalid token, authorized failed' },
+  DYNAMIC_KEY_TIMEOUT: { code: 10, desc: 'dynamic key or token timeout' },
+  DYNAMIC_KEY_EXPIRED: { code: 13, desc: 'dynamic key expired' },
+  DYNAMIC_USE_STATIC_KEY: { code: 15, desc: 'dynamic use static key' },
+} as const
+
+/** The gateway's refusals (agora-rtc-sdk-ng's table: number and desc, the desc is the name). */
+export const GATEWAY = {
+  ERR_DYNAMIC_KEY_TIMEOUT: 109,
+  ERR_NO_AUTHORIZED: 110,
+  ERR_DYNAMIC_KEY_EXPIRED: 118,
+} as const
+
+/** `ConnectionDisconnectedReason`s the doubles produce. */
+export const DISCONNECT_REASONS = ['LEAVE', 'TOKEN_EXPIRE', 'UID_BANNED', 'NETWORK_ERROR'] as const
+
+/** The flag runs of the real SDK showed on a refused join; Agora's servers set it. */
+const JOIN_FLAG = 4096
+
+/**
+ * A join refused by the access point, as the SDK reports it: `CAN_NOT_GET_GATEWAY_SERVER`, the
+ * access point's error nested in the message, `data.retry` false. The SDK also puts the
+ * connection server's address (`csIp`) in `data`; it comes from Agora's servers and is left out.
+ */
+export function joinRefused(reason: keyof typeof ACCESS_POINT): FakeAgoraRTCError {
+  const { desc } = ACCESS_POINT[reason]
+  const { message } = sdkError('accessPointRefused', { desc })
+  return sdkError('joinRefused', { flag: JOIN_FLAG, message }, { retry: false, desc: [desc] })
+}
+
+/** `renewToken` refused with `USE_NEW_TOKEN` (the ticket) or without it (the gateway). */
+export function renewRefused(kind: 'invalid' | 'expired', useNewToken: boolean): FakeAgoraRTCError {
+  if (useNewToken) {
+    const { code, desc } = ACCESS_POINT[kind === 'expired' ? 'DYNAMIC_KEY_EXPIRED' : 'NO_AUTHORIZED']
+    return sdkError('ticketRefused', { code, desc }, { retry: false })
+  }
+  return gatewayRefused(kind === 'expired' ? 'ERR_DYNAMIC_KEY_EXPIRED' : 'ERR_NO_AUTHORIZED')
+}
+
+/**
+ * A request the gateway refused: `data` is `{ code, data: <the server's message>, desc }` as the
+ * SDK builds it. The server's `error_str` is Agora's text; the doubles send an empty one.
+ */
+export function gatewayRefused(desc: keyof typeof GATEWAY): FakeAgoraRTCError {
+  const code = GATEWAY[desc]
+  return sdkError('gatewayRefused', { desc, errorStr: '' }, { code, data: { error_code: code, error_str: '' }, desc })
+}

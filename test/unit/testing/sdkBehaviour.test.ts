@@ -1,0 +1,136 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { createFakeClient, createFakeSdk, createLocalEdge, type FakeClient, type LocalEdge } from '../../../src/testing'
+import { advance, useFakeClock, useRealClock } from '../../support/fakeClock'
+import { APP_CERTIFICATE, APP_ID } from '../../support/fixtures'
+import { fulfilled, mintAt, rejection, settled, track } from './helpers'
+
+// What agora-rtc-sdk-ng 4.24.8 does that the fake reproduces beyond plain calls: reconnection,
+// USE_NEW_TOKEN, one page's uid check, listeners.
+
+const T0 = Date.UTC(2026, 10, 29, 8, 0, 0)
+
+function states(client: FakeClient): unknown[][] {
+  const seen: unknown[][] = []
+  client.on('connection-state-change', (...args: unknown[]) => seen.push(args))
+  return seen
+}
+
+describe('the fake SDK', () => {
+  let edge: LocalEdge
+  beforeEach(() => {
+    useFakeClock(T0)
+    edge = createLocalEdge({ appId: APP_ID, appCertificate: APP_CERTIFICATE, coHostAuth: true })
+  })
+  afterEach(() => useRealClock())
+
+  async function joined(client: FakeClient = createFakeClient(edge), privilegeExpireSec = 3600) {
+    await fulfilled(client.join(APP_ID, 'lobby', await mintAt(edge, { channel: 'lobby', uid: 42, privilegeExpireSec }), 42))
+    return client
+  }
+
+  describe('a cut network', () => {
+    it('goes RECONNECTING and back to CONNECTED; a renewToken meanwhile waits for the reconnection', async () => {
+      const client = await joined()
+      const seen = states(client)
+      edge.cutNetwork(client.id, 5_000)
+      expect(client.connectionState).toBe('RECONNECTING')
+      const renewal = track(client.renewToken(await mintAt(edge, { channel: 'lobby', uid: 42 })))
+      await advance(4_999, 1)
+      expect(renewal.status).toBe('pending')
+      expect(edge.log.filter((r) => r.type === 'renew')).toHaveLength(0)
+      await advance(1, 1)
+      await settled(renewal)
+      expect(renewal.status).toBe('fulfilled')
+      expect(seen).toEqual([
+        ['RECONNECTING', 'CONNECTED'],
+        ['CONNECTED', 'RECONNECTING'],
+      ])
+      expect(edge.log.map((r) => r.type)).toEqual(['join', 'network-cut', 'network-back', 'renew'])
+    })
+
+    it('rejects a waiting renewToken with WS_ABORT when the SDK gives up (NETWORK_ERROR)', async () => {
+      const client = await joined()
+      const seen = states(client)
+      edge.cutNetwork(client.id, Infinity)
+      const renewal = track(client.renewToken(await mintAt(edge, { channel: 'lobby', uid: 42 })))
+      await advance(60_000)
+      expect(renewal.status).toBe('pending')
+      edge.dropClient(client.id, 'NETWORK_ERROR')
+      await settled(renewal)
+      expect(renewal.error).toMatchObject({ name: 'AgoraRTCException', code: 'WS_ABORT', message: 'AgoraRTCError WS_ABORT: ' })
+      expect(seen).toEqual([
+        ['RECONNECTING', 'CONNECTED'],
+        ['DISCONNECTING', 'RECONNECTING'],
+        ['DISCONNECTED', 'DISCONNECTING', 'NETWORK_ERROR'],
+      ])
+    })
+
+    it('only records a role set while reconnecting; the reconnection carries it', async () => {
+      const client = await joined()
+      edge.cutNetwork(client.id, 1_000)
+      await fulfilled(client.setClientRole('host'))
+      expect(client.role).toBe('host')
+      expect(edge.log.filter((r) => r.type === 'set-role')).toHaveLength(0)
+      await advance(1_000)
+      expect(edge.log.filter((r) => r.type === 'set-role')).toMatchObject([{ role: 'host', ok: true }])
+    })
+
+    it('keeps the deadline: the expiry push is lost, the drop at the deadline is not', async () => {
+      const client = await joined(createFakeClient(edge), 120)
+      const pushes: string[] = []
+      client.on('token-privilege-will-expire', () => pushes.push('will'))
+      client.on('token-privilege-did-expire', () => pushes.push('did'))
+      edge.cutNetwork(client.id, Infinity)
+      await advance(120_000)
+      expect(pushes).toEqual(['did'])
+      expect(client.connectionState).toBe('DISCONNECTED')
+    })
+  })
+
+  describe('renewToken refusals follow USE_NEW_TOKEN', () => {
+    it('without it the gateway refuses: UNEXPECTED_RESPONSE with data.code 110', async () => {
+      const client = await joined(createFakeSdk(edge).createClient({ mode: 'live', codec: 'vp8' }))
+      const error = await rejection(client.renewToken(await mintAt(edge, { channel: 'other', uid: 42 })))
+      expect(error).toMatchObject({ code: 'UNEXPECTED_RESPONSE', message: 'AgoraRTCError UNEXPECTED_RESPONSE: ERR_NO_AUTHORIZED: ' })
+      expect((error as unknown as { data: unknown }).data).toEqual({ code: 110, data: { error_code: 110, error_str: '' }, desc: 'ERR_NO_AUTHORIZED' })
+    })
+
+    it('with it the access point refuses the ticket: UPDATE_TICKET_FAILED "[9]: …" and "[13]: …"', async () => {
+      const sdk = createFakeSdk(edge)
+      sdk.setParameter('USE_NEW_TOKEN', true)
+      const client = await joined(sdk.createClient({ mode: 'live', codec: 'vp8' }))
+      const invalid = await rejection(client.renewToken(await mintAt(edge, { channel: 'other', uid: 42 })))
+      expect(invalid).toMatchObject({ code: 'UPDATE_TICKET_FAILED', message: 'AgoraRTCError UPDATE_TICKET_FAILED: [9]: invalid token, authorized failed' })
+      expect((invalid as unknown as { data: unknown }).data).toEqual({ retry: false })
+      const stale = await mintAt(edge, { channel: 'lobby', uid: 42, issuedAt: Math.floor(T0 / 1000) - 7200 })
+      expect((await rejection(client.renewToken(stale))).message).toBe('AgoraRTCError UPDATE_TICKET_FAILED: [13]: dynamic key expired')
+      expect(client.connectionState).toBe('CONNECTED')
+    })
+  })
+
+  it('refuses a second client of one page with the same uid in a channel with UID_CONFLICT', async () => {
+    const sdk = createFakeSdk(edge)
+    const first = await joined(sdk.createClient({ mode: 'live', codec: 'vp8' }))
+    const second = sdk.createClient({ mode: 'live', codec: 'vp8' })
+    const error = await rejection(second.join(APP_ID, 'lobby', await mintAt(edge, { channel: 'lobby', uid: 42 }), 42))
+    expect(error).toMatchObject({ code: 'UID_CONFLICT', message: 'AgoraRTCError UID_CONFLICT: ' })
+    expect(second.connectionState).toBe('DISCONNECTED')
+    expect(edge.clientsIn('lobby')).toEqual([first.id])
+    await first.leave()
+    await fulfilled(second.join(APP_ID, 'lobby', await mintAt(edge, { channel: 'lobby', uid: 42 }), 42))
+  })
+
+  it('ignores a listener registered twice, and a listener that throws breaks nothing', async () => {
+    const client = createFakeClient(edge)
+    let calls = 0
+    const listener = () => {
+      calls++
+      throw new Error('app bug')
+    }
+    client.on('connection-state-change', listener)
+    client.on('connection-state-change', listener)
+    await joined(client)
+    expect(client.connectionState).toBe('CONNECTED')
+    expect(calls).toBe(2) // CONNECTING, CONNECTED: once each
+  })
+})
