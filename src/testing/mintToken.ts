@@ -1,5 +1,6 @@
 import { SessionError } from '../errors.js'
-import { base64Encode, deflate } from '../token/codec.js'
+import { zlibSync } from 'fflate'
+import { base64Encode } from '../token/codec.js'
 import type { TokenRole } from '../token/TokenClaims.js'
 import { uidToString, validateChannelPattern, validateUidPattern } from '../token/validate.js'
 import { ByteWriter } from './ByteWriter.js'
@@ -88,7 +89,8 @@ export function mintToken(o: MintTokenOptions): string {
 
   const signature = signAccessToken2(o.appCertificate, issuedAt, salt, signingInfo)
   const content = new ByteWriter().bytes(signature).raw(signingInfo).finish()
-  return `007${base64Encode(deflate(content))}`
+  // zlib at level 6, zlib's default, as agora-token's Node zlib.
+  return `007${base64Encode(zlibSync(content, { level: 6 }))}`
 }
 
 function privilegeMap(o: MintTokenOptions): Map<number, number> {

@@ -1,4 +1,4 @@
-import { inflateSync, zlibSync } from 'fflate'
+import { inflateSync } from 'fflate'
 
 /**
  * The two wrappers around AccessToken2's bytes: standard base64 (`atob` / `btoa`) and zlib
@@ -24,11 +24,6 @@ export function base64Decode(text: string): Uint8Array<ArrayBuffer> {
   const bytes = new Uint8Array(binary.length)
   for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i)
   return bytes
-}
-
-/** Compresses bytes into a zlib stream (level 6, zlib's default, as agora-token's Node zlib). */
-export function deflate(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
-  return zlibSync(bytes, { level: 6 }) as Uint8Array<ArrayBuffer>
 }
 
 /**

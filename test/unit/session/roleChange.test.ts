@@ -20,7 +20,7 @@ function withFailing(client: SessionClient, method: 'setClientRole' | 'renewToke
   return new Proxy(client, {
     get(target, key, receiver) {
       if (key === method) {
-        return (arg: never) => (fail(arg) ? Promise.reject(new FakeAgoraRTCError('UNEXPECTED_RESPONSE', 'ERR_NO_AUTHORITY')) : target[method](arg))
+        return (arg: never) => (fail(arg) ? Promise.reject(new FakeAgoraRTCError('UNEXPECTED_RESPONSE', 'ERR_NO_AUTHORIZED: ', { code: 110, data: { error_code: 110, error_str: '' }, desc: 'ERR_NO_AUTHORIZED' })) : target[method](arg))
       }
       return Reflect.get(target, key, receiver) as unknown
     },
