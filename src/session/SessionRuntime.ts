@@ -11,8 +11,8 @@ export interface SessionRuntime {
 }
 
 /**
- * What the client is: a host in `'rtc'` and `'p2p'` mode (where the SDK's `role` getter still
- * says `'audience'`), else its own word where it has one, else what the session did last.
+ * What the client is: a host in `'rtc'` and `'p2p'` mode (whatever a client other than the
+ * SDK's says), else its own word where it has one, else what the session did last.
  */
 export function roleNow(rt: SessionRuntime): ClientRoleName {
   if (!hasRoles(rt.ctx.client)) return 'host'

@@ -39,9 +39,12 @@ export function forwardRenewals(rt: SessionRuntime, queue: () => CommandQueue) {
       rt.out.token$.next(token)
     } catch (error) {
       if (signal.aborted) return
-      // The socket closed while the SDK waited to reconnect: the disconnect is handled (a rejoin
-      // with the newest token), and the next idle moment tries this token again.
-      if (isConnectionLost(error)) {
+      // The connection went away under the renewal (the SDK gave up reconnecting): the disconnect
+      // is handled (a rejoin with the newest token), and the next idle moment tries this token
+      // again. The SDK then rejects with WS_ABORT, or, as 4.24.8 does once it has reset the
+      // client, with a TypeError from restoring the old token: whatever it says, a client no
+      // longer connected did not refuse the token.
+      if (isConnectionLost(error) || rt.ctx.client.connectionState !== 'CONNECTED') {
         lastPushed = undefined
         return
       }

@@ -17,9 +17,20 @@ type TokenVerdict = 'expired' | 'invalid' | undefined
 
 // What the SDK says of a token, by number first. AgoraRTCErrorCode is a type-only enum, so codes
 // are matched as strings; the numbers are the SDK's own enums (agora-rtc-sdk-ng 4.24.8 bundle).
-/** The access point's codes, in `UPDATE_TICKET_FAILED` messages as `[n]: desc` (renewToken with USE_NEW_TOKEN). */
+/**
+ * The access point's codes, in `UPDATE_TICKET_FAILED` messages as `[n]: desc` (renewToken with
+ * USE_NEW_TOKEN), where n is the server's code: module × 10,000 + number (UNILBS is module 201,
+ * so NO_AUTHORIZED arrives as 2010009).
+ */
+const UNILBS_MODULE = 201
 const AP_EXPIRED = new Set([10, 13]) // DYNAMIC_KEY_TIMEOUT, DYNAMIC_KEY_EXPIRED
 const AP_INVALID = new Set([5, 9, 14, 15]) // INVALID_VENDOR_KEY, NO_AUTHORIZED, STATIC_USE_DYNAMIC_KEY, DYNAMIC_USE_STATIC_KEY
+
+/** The UNILBS number in an `UPDATE_TICKET_FAILED` message, or NaN. */
+function ticketCode(message: string): number {
+  const code = Number(/\[(\d+)\]:/.exec(message)?.[1])
+  return Math.floor(code / 10_000) === UNILBS_MODULE ? code % 10_000 : Number.NaN
+}
 /** The gateway's codes, in `data.code` of `UNEXPECTED_RESPONSE` (renewToken without USE_NEW_TOKEN, setClientRole). */
 const GATEWAY_EXPIRED = new Set([109, 118]) // ERR_DYNAMIC_KEY_TIMEOUT, ERR_DYNAMIC_KEY_EXPIRED
 const GATEWAY_INVALID = new Set([110, 2013]) // ERR_NO_AUTHORIZED, ERR_INVALID_VENDOR_KEY
@@ -44,7 +55,7 @@ function tokenVerdict(error: unknown): TokenVerdict {
   if (fromGateway !== undefined && GATEWAY_EXPIRED.has(fromGateway)) return 'expired'
   if (fromGateway !== undefined && GATEWAY_INVALID.has(fromGateway)) return 'invalid'
   if (sdk.code === 'UPDATE_TICKET_FAILED') {
-    const fromAp = Number(/\[(\d+)\]:/.exec(sdk.message)?.[1])
+    const fromAp = ticketCode(sdk.message)
     if (AP_EXPIRED.has(fromAp)) return 'expired'
     if (AP_INVALID.has(fromAp)) return 'invalid'
   }

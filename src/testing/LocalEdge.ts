@@ -101,8 +101,8 @@ export interface LocalEdge {
   /** Channels the client with this id is connected to (at most one for a well-behaved app). */
   channelsOf(clientId: string): string[]
   /**
-   * Drops a connected client as a network failure would: it goes `DISCONNECTED` with `reason`
-   * (e.g. `'NETWORK_ERROR'`) and must join again.
+   * Drops a connected client as a network failure would: it goes `DISCONNECTING`, then
+   * `DISCONNECTED` with `reason` (e.g. `'NETWORK_ERROR'`), and must join again.
    */
   dropClient(clientId: string, reason: string): void
   /**

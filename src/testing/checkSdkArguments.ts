@@ -11,6 +11,7 @@ const fits = (value: unknown, min: number, max: number): boolean =>
   typeof value === 'string' && value.length >= min && value.length <= max && [...value].every((c) => c.charCodeAt(0) <= 0xff)
 
 export function checkString(value: unknown, what: string, max: number): void {
+  if (value === null || value === undefined) throw sdkError('stringEmpty', { what })
   if (!fits(value, 1, max)) throw sdkError('stringLength', { what, min: 1, max })
 }
 

@@ -51,12 +51,16 @@ export function fakeClientOnPage(edge: LocalEdge, page: FakePage, o: FakeClientO
   const { scheduler } = server
   const id = o.id ?? server.nextClientId()
   const mode = o.mode ?? 'live'
-  // The SDK's getter: the configured role, else 'audience', in every mode.
-  let role: ClientRole = o.role ?? 'audience'
+  // As the SDK's createClient: 'rtc' and 'p2p' clients are hosts; live ones 'audience' unless told.
+  let role: ClientRole = mode === 'live' ? (o.role ?? 'audience') : 'host'
   let state: ConnectionState = 'DISCONNECTED'
   let uid: UID | undefined
   let channelName: string | undefined
   let joinedAs: { channel: string; uid: UID } | undefined
+  /** The SDK's `_joinInfo`: set by a join, cleared when the client resets; holds the token. */
+  let joinInfo: { token: string } | undefined
+  /** The SDK's renew-token mutex: one renewal at a time, in call order. */
+  let renewals: Promise<unknown> = Promise.resolve()
   let roleAtCut = role
   let connection: EdgeConnection | null = null
   let pendingJoin: AbortController | null = null
@@ -90,6 +94,7 @@ export function fakeClientOnPage(edge: LocalEdge, page: FakePage, o: FakeClientO
     uid = undefined
     channelName = undefined
     localTracks.length = 0
+    joinInfo = undefined
     if (joinedAs !== undefined) markJoined(page, joinedAs.channel, joinedAs.uid, true)
     joinedAs = undefined
   }
@@ -103,6 +108,7 @@ export function fakeClientOnPage(edge: LocalEdge, page: FakePage, o: FakeClientO
     clientId: id,
     isHost: () => mode !== 'live' || role === 'host',
     useNewToken: () => page.parameters.get('USE_NEW_TOKEN') === true,
+    uidCheckIgnored: () => page.parameters.get('IGNORE_UID_CHECK') === true,
     willExpire: () => emit('token-privilege-will-expire'),
     closed: (reason) => {
       if (state === 'DISCONNECTED') return
@@ -128,15 +134,13 @@ export function fakeClientOnPage(edge: LocalEdge, page: FakePage, o: FakeClientO
     const controller = new AbortController()
     pendingJoin = controller
     setState('CONNECTING')
-    // Checked by the SDK before it joins the gateway (here before the edge checks the token).
-    if (joinUid && page.joined.get(channel)?.has(joinUid) === true) {
-      pendingJoin = null
-      setState('DISCONNECTED')
-      throw sdkError('uidConflict')
+    // The SDK checks its page's uids when it joins the gateway, after the access point took the token.
+    const gateway = (): void => {
+      if (joinUid && page.joined.get(channel)?.has(joinUid) === true) throw sdkError('uidConflict')
     }
     let joined: EdgeConnection
     try {
-      joined = await server.join(peer, { appId, channel, token, uid: joinUid ?? null }, controller.signal)
+      joined = await server.join(peer, { appId, channel, token, uid: joinUid ?? null, gateway }, controller.signal)
     } catch (error) {
       // leave() has already moved the state to DISCONNECTED.
       if (controller.signal.aborted) throw sdkError('cancelled')
@@ -150,6 +154,7 @@ export function fakeClientOnPage(edge: LocalEdge, page: FakePage, o: FakeClientO
     }
     pendingJoin = null
     connection = joined
+    joinInfo = { token: token ?? '' }
     uid = joined.uid
     channelName = channel
     if (joinUid) {
@@ -174,8 +179,22 @@ export function fakeClientOnPage(edge: LocalEdge, page: FakePage, o: FakeClientO
     record('renewToken', args)
     const [token] = args
     checkString(token, 'token', 2047)
-    if (connection === null) throw sdkError('renewNotJoined')
-    await connection.renewToken(token)
+    const at = connection
+    const info = joinInfo
+    if (at === null || info === undefined) throw sdkError('renewNotJoined')
+    const previous = info.token
+    info.token = token
+    const renewal = renewals.then(() => at.renewToken(token))
+    renewals = renewal.catch(() => {})
+    try {
+      await renewal
+    } catch (error) {
+      // As the SDK: the old token goes back into the join info. When the client was reset
+      // meanwhile (the SDK gave up reconnecting, or leave()), that info is gone and the SDK's
+      // restore throws a TypeError instead of passing the refusal on; so does this double.
+      ;(joinInfo as { token: string }).token = previous
+      throw error
+    }
   }
 
   const setClientRole: SessionClient['setClientRole'] = async (...args) => {

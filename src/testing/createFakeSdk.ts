@@ -20,7 +20,7 @@ export interface FakeSdk {
  * A fake `AgoraRTC` for one page, connected to `edge`: pass it as the session's `sdk` and create
  * clients with it. Its clients share what the SDK shares on a page: `setParameter` values
  * (`USE_NEW_TOKEN`: `renewToken` first asks the access point for a ticket and is refused with
- * `UPDATE_TICKET_FAILED` "[9]: invalid token, authorized failed"; without it the gateway
+ * `UPDATE_TICKET_FAILED` "[2010009]: invalid token, authorized failed"; without it the gateway
  * refuses with `UNEXPECTED_RESPONSE` "ERR_NO_AUTHORIZED: …", `data.code` 110), and the SDK's
  * check that two clients of the page never join one channel with one uid (`UID_CONFLICT`).
  * Clients of different pages (or of `createFakeClient`) are different devices: the newcomer

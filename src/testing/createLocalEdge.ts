@@ -1,5 +1,5 @@
 import type { ClientRole, UID } from 'agora-rtc-sdk-ng'
-import { BehaviorSubject, Subscription, asyncScheduler, timer } from 'rxjs'
+import { BehaviorSubject, Subscription, asyncScheduler, filter, firstValueFrom, timer } from 'rxjs'
 import { SessionError } from '../errors.js'
 import { grantsPublish } from '../token/lifetime.js'
 import type { TokenClaims } from '../token/TokenClaims.js'
@@ -41,6 +41,8 @@ interface Connection {
   open: boolean
   /** Set while the network is cut: completes when it is back or the connection closed. */
   cut: BehaviorSubject<boolean> | null
+  /** The timer that ends a cut. */
+  cutTimer: Subscription
 }
 
 type RecordFields = Omit<EdgeRecord, 'at'>
@@ -98,6 +100,7 @@ export function createLocalEdge(o: LocalEdgeOptions): LocalEdge {
     c.open = false
     c.timers.unsubscribe()
     connections.delete(c)
+    c.cutTimer.unsubscribe()
     c.cut?.next(false)
     c.cut = null
   }
@@ -198,6 +201,11 @@ export function createLocalEdge(o: LocalEdgeOptions): LocalEdge {
     if (coHostAuth && host && !grantsPublish(claims, nowMs / 1000)) {
       throw refusal(fields, joinRefused('NO_AUTHORIZED'), 'a host needs publish privileges (co-host authentication)')
     }
+    try {
+      request.gateway?.()
+    } catch (error) {
+      throw refusal(fields, error as FakeAgoraRTCError, 'the SDK refused a second client of one page with this uid')
+    }
     const user = `${typeof uid}:${String(uid)}`
     if (assign) assignedCount++
     const c: Connection = {
@@ -212,11 +220,12 @@ export function createLocalEdge(o: LocalEdgeOptions): LocalEdge {
       timers: new Subscription(),
       open: true,
       cut: null,
+      cutTimer: new Subscription(),
     }
     // The newcomer gets in; the gateway tells the incumbent ERR_REPEAT_JOIN_CHANNEL and its SDK
-    // closes with UID_BANNED.
+    // closes with UID_BANNED (UID_CONFLICT when its page set IGNORE_UID_CHECK).
     for (const other of [...connections]) {
-      if (other.channel === c.channel && other.user === user) kick(other, 'drop', 'UID_BANNED')
+      if (other.channel === c.channel && other.user === user) kick(other, 'drop', other.peer.uidCheckIgnored() ? 'UID_CONFLICT' : 'UID_BANNED')
     }
     connections.add(c)
     record({ ...fields, ok: true })
@@ -226,8 +235,7 @@ export function createLocalEdge(o: LocalEdgeOptions): LocalEdge {
 
   /** Resolves when the network of `c` is not cut; rejects `WS_ABORT` when `c` closes meanwhile. */
   async function connected(c: Connection, fields: RecordFields): Promise<void> {
-    const cut = c.cut
-    if (cut !== null) await new Promise<void>((resolve) => cut.subscribe((on) => !on && resolve()))
+    if (c.cut !== null) await firstValueFrom(c.cut.pipe(filter((on) => !on)))
     if (!c.open) throw refusal(fields, sdkError('socketClosed'), 'the connection closed while the SDK waited to reconnect')
   }
 
@@ -313,7 +321,7 @@ export function createLocalEdge(o: LocalEdgeOptions): LocalEdge {
         record({ type: 'network-cut', ...about(c), ok: true })
         c.peer.networkLost()
         if (!Number.isFinite(forMs)) continue
-        timer(Math.max(0, forMs), scheduler).subscribe(() => {
+        c.cutTimer = timer(Math.max(0, forMs), scheduler).subscribe(() => {
           if (c.cut !== cut) return
           c.cut = null
           record({ type: 'network-back', ...about(c), ok: true })

@@ -9,6 +9,8 @@ export interface EdgePeer {
   isHost(): boolean
   /** Whether the client's page set `USE_NEW_TOKEN` (renewToken asks the access point for a ticket). */
   useNewToken(): boolean
+  /** Whether the client's page set `IGNORE_UID_CHECK`: its SDK closes with `UID_CONFLICT`, not `UID_BANNED`, when its uid joins elsewhere. */
+  uidCheckIgnored(): boolean
   willExpire(): void
   /** The edge closed the connection (token expiry, the same uid joined elsewhere, a drop). */
   closed(reason: string): void
@@ -25,6 +27,11 @@ export interface EdgeJoinRequest {
   token: string | null
   /** `null` / 0 = let the edge assign one. */
   uid: UID | null
+  /**
+   * Called once the access point accepted the token, before the gateway takes the client: the
+   * SDK's own per-page uid check runs there. May throw an SDK error, which refuses the join.
+   */
+  gateway?: () => void
 }
 
 /** One client's connection at the edge; every method throws SDK-shaped errors. */

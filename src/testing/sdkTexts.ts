@@ -10,6 +10,7 @@ export const SDK_ERRORS = {
   // join() checks its arguments in this order, before it looks at the connection state.
   joinNoToken: ['INVALID_PARAMS', 'Invalid token: ${token}. If you don not use token, set it to null'],
   stringLength: ['INVALID_PARAMS', 'Invalid ${what}: Length of the string: [${min},${max}]. ASCII characters only.'],
+  stringEmpty: ['INVALID_PARAMS', '${what} cannot be empty'],
   channelName: [
     'INVALID_PARAMS',
     'The length must be within 64 bytes. The supported characters: a-z,A-Z,0-9,space,!, #, $, %, &, (, ), +, -, :, ;, <, =, ., >, ?, @, [, ], ^, _,  {, }, |, ~, ,',
@@ -38,7 +39,10 @@ export const SDK_ERRORS = {
   unpublishNotJoined: ['INVALID_OPERATION', "Can't unpublish stream, haven't joined yet!"],
 
   renewNotJoined: ['INVALID_OPERATION', 'renewToken should not be called before user join'],
-  /** `renewToken` with `USE_NEW_TOKEN`: the access point refused the ticket, `[code]: desc`. */
+  /**
+   * `renewToken` with `USE_NEW_TOKEN`: the access point refused the ticket, `[code]: desc`, the
+   * code as the server sends it (module × 10,000 + number, e.g. 2010009).
+   */
   ticketRefused: ['UPDATE_TICKET_FAILED', '[${code}]: ${desc}'],
   /**
    * The gateway refused a request (renewToken without `USE_NEW_TOKEN`, setClientRole, publish):
@@ -61,8 +65,12 @@ export function sdkError(key: SdkErrorKey, values?: Readonly<Record<string, stri
   return new FakeAgoraRTCError(SDK_ERRORS[key][0], sdkDetail(key, values), data)
 }
 
-/** The access point's refusals (agora-rtc-sdk-ng's table of them: number, desc, retry). */
-export const ACCESS_POINT = {
+/**
+ * The access point's refusals, agora-rtc-sdk-ng's table for its UNILBS module: number and desc.
+ * On the wire a code is `UNILBS_MODULE * 10_000 + number` (the SDK's `tB` splits it).
+ */
+export const UNILBS_MODULE = 201
+export const UNILBS = {
   INVALID_VENDOR_KEY: { code: 5, desc: 'invalid vendor key, can not find appid' },
   NO_AUTHORIZED: { code: 9, desc: 'invalid token, authorized failed' },
   DYNAMIC_KEY_TIMEOUT: { code: 10, desc: 'dynamic key or token timeout' },
@@ -78,7 +86,7 @@ export const GATEWAY = {
 } as const
 
 /** `ConnectionDisconnectedReason`s the doubles produce. */
-export const DISCONNECT_REASONS = ['LEAVE', 'TOKEN_EXPIRE', 'UID_BANNED', 'NETWORK_ERROR'] as const
+export const DISCONNECT_REASONS = ['LEAVE', 'TOKEN_EXPIRE', 'UID_BANNED', 'UID_CONFLICT', 'NETWORK_ERROR'] as const
 
 /** The flag runs of the real SDK showed on a refused join; Agora's servers set it. */
 const JOIN_FLAG = 4096
@@ -88,8 +96,8 @@ const JOIN_FLAG = 4096
  * access point's error nested in the message, `data.retry` false. The SDK also puts the
  * connection server's address (`csIp`) in `data`; it comes from Agora's servers and is left out.
  */
-export function joinRefused(reason: keyof typeof ACCESS_POINT): FakeAgoraRTCError {
-  const { desc } = ACCESS_POINT[reason]
+export function joinRefused(reason: keyof typeof UNILBS): FakeAgoraRTCError {
+  const { desc } = UNILBS[reason]
   const { message } = sdkError('accessPointRefused', { desc })
   return sdkError('joinRefused', { flag: JOIN_FLAG, message }, { retry: false, desc: [desc] })
 }
@@ -97,8 +105,8 @@ export function joinRefused(reason: keyof typeof ACCESS_POINT): FakeAgoraRTCErro
 /** `renewToken` refused with `USE_NEW_TOKEN` (the ticket) or without it (the gateway). */
 export function renewRefused(kind: 'invalid' | 'expired', useNewToken: boolean): FakeAgoraRTCError {
   if (useNewToken) {
-    const { code, desc } = ACCESS_POINT[kind === 'expired' ? 'DYNAMIC_KEY_EXPIRED' : 'NO_AUTHORIZED']
-    return sdkError('ticketRefused', { code, desc }, { retry: false })
+    const { code, desc } = UNILBS[kind === 'expired' ? 'DYNAMIC_KEY_EXPIRED' : 'NO_AUTHORIZED']
+    return sdkError('ticketRefused', { code: UNILBS_MODULE * 10_000 + code, desc }, { retry: false })
   }
   return gatewayRefused(kind === 'expired' ? 'ERR_DYNAMIC_KEY_EXPIRED' : 'ERR_NO_AUTHORIZED')
 }

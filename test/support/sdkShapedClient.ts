@@ -24,7 +24,7 @@ type Step<A extends unknown[], R> = (...args: A) => Promise<R>
  */
 export function sdkShapedClient(mode: SDK_MODE = 'live') {
   let state: ConnectionState = 'DISCONNECTED'
-  let role: ClientRole = 'audience' // the SDK's getter says 'audience' in every mode
+  let role: ClientRole = mode === 'live' ? 'audience' : 'host' // as the SDK's createClient sets it
   let uid: UID | undefined
   let channelName: string | undefined
   const localTracks: ILocalTrack[] = []
@@ -87,9 +87,10 @@ export function sdkShapedClient(mode: SDK_MODE = 'live') {
     },
     leave: async () => {
       calls.push({ method: 'leave', args: [] })
-      if (state === 'DISCONNECTED') return
-      if (state === 'CONNECTING') return setState('DISCONNECTED')
+      const previous = state
+      if (previous === 'DISCONNECTED') return
       setState('DISCONNECTING')
+      if (previous === 'CONNECTING') return setState('DISCONNECTED')
       setState('DISCONNECTED', 'LEAVE')
     },
     renewToken: (...args) => {

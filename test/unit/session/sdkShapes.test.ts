@@ -56,9 +56,13 @@ describe('session against SDK-shaped errors and events', () => {
 
   describe('renewToken refusals map by code, data.code and the access point number', () => {
     const cases: [string, Error, string][] = [
-      ['USE_NEW_TOKEN, invalid', sdkError('UPDATE_TICKET_FAILED', '[9]: invalid token, authorized failed', { retry: false }), 'TOKEN_INVALID'],
-      ['USE_NEW_TOKEN, expired', sdkError('UPDATE_TICKET_FAILED', '[13]: dynamic key expired', { retry: false }), 'TOKEN_EXPIRED'],
-      ['USE_NEW_TOKEN, timeout', sdkError('UPDATE_TICKET_FAILED', '[10]: dynamic key or token timeout', { retry: false }), 'TOKEN_EXPIRED'],
+      // The server's code is module × 10,000 + number: UNILBS (201) NO_AUTHORIZED (9) is 2010009.
+      ['USE_NEW_TOKEN, invalid', sdkError('UPDATE_TICKET_FAILED', '[2010009]: invalid token, authorized failed', { retry: false }), 'TOKEN_INVALID'],
+      ['USE_NEW_TOKEN, expired', sdkError('UPDATE_TICKET_FAILED', '[2010013]: dynamic key expired', { retry: false }), 'TOKEN_EXPIRED'],
+      ['USE_NEW_TOKEN, timeout', sdkError('UPDATE_TICKET_FAILED', '[2010010]: dynamic key or token timeout', { retry: false }), 'TOKEN_EXPIRED'],
+      // By number alone: a desc the SDK did not know ("unknown error") still maps.
+      ['USE_NEW_TOKEN, by number', sdkError('UPDATE_TICKET_FAILED', '[2010014]: unknown error', { retry: false }), 'TOKEN_INVALID'],
+      ['USE_NEW_TOKEN, another module', sdkError('UPDATE_TICKET_FAILED', '[1010009]: unknown error', { retry: false }), 'JOIN_REJECTED'],
       // The gateway's error_str comes from Agora's servers; the SDK builds the message as `${desc}: ${error_str}`.
       ['gateway, 110', sdkError('UNEXPECTED_RESPONSE', 'ERR_NO_AUTHORIZED: ', { code: 110, data: {}, desc: 'ERR_NO_AUTHORIZED' }), 'TOKEN_INVALID'],
       ['gateway, 118', sdkError('UNEXPECTED_RESPONSE', 'ERR_DYNAMIC_KEY_EXPIRED: ', { code: 118, data: {}, desc: 'ERR_DYNAMIC_KEY_EXPIRED' }), 'TOKEN_EXPIRED'],
@@ -171,7 +175,12 @@ describe('session against SDK-shaped errors and events', () => {
     await t.session.dispose()
   })
 
-  it('a renewal cut by WS_ABORT leaves the rejoin to the disconnect, with the newest token and no error', async () => {
+  // 4.24.8: when the SDK gives up reconnecting it resets the client, then the waiting renewal's
+  // WS_ABORT reaches renewToken, whose restore of the old token throws a TypeError instead.
+  it.each([
+    ['TypeError, as 4.24.8 throws it', () => new TypeError("Cannot set properties of undefined (setting 'token')")],
+    ['WS_ABORT', () => sdkError('WS_ABORT', '')],
+  ])('a renewal lost with the connection (%s) leaves the rejoin to the disconnect, with the newest token and no error', async (_name, lostWith) => {
     const t = rig()
     await t.session.join('lobby')
     const lost = deferred()
@@ -179,8 +188,8 @@ describe('session against SDK-shaped errors and events', () => {
     t.state('RECONNECTING')
     await untilRenewal(t)
     const handed = t.callsOf('renewToken')[0]!.args[0]
-    lost.reject(sdkError('WS_ABORT', 'websocket is not ready'))
     t.state('DISCONNECTED', 'NETWORK_ERROR')
+    lost.reject(lostWith())
     await advance(10_000, 500)
     expect(t.ofType('error')).toHaveLength(0)
     const joins = t.callsOf('join')

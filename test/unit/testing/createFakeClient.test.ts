@@ -30,8 +30,9 @@ describe('createFakeClient', () => {
     expect(client).toMatchObject({ mode: 'live', role: 'audience', localTracks: [], calls: [] })
     expect(client.uid).toBeUndefined()
     expect(client.channelName).toBeUndefined()
-    // The SDK's role getter: the configured role, else 'audience', in every mode.
-    expect(createFakeClient(edge, { mode: 'rtc' }).role).toBe('audience')
+    // As the SDK's createClient: rtc and p2p clients are hosts.
+    expect(createFakeClient(edge, { mode: 'rtc' }).role).toBe('host')
+    expect(createFakeClient(edge, { mode: 'p2p' }).role).toBe('host')
     expect(createFakeClient(edge, { id: 'alice' }).id).toBe('alice')
   })
 
@@ -42,8 +43,8 @@ describe('createFakeClient', () => {
     expect(error.message).toBe('AgoraRTCError INVALID_OPERATION: nope')
     expect(Object.hasOwn(error, 'data')).toBe(true)
     expect(error.toString()).toBe('AgoraRTCError INVALID_OPERATION: nope')
-    const sdkShaped: IAgoraRTCError = new FakeAgoraRTCError('UPDATE_TICKET_FAILED', '[9]: invalid token, authorized failed', { retry: false })
-    expect(sdkShaped.toString()).toBe('AgoraRTCError UPDATE_TICKET_FAILED: [9]: invalid token, authorized failed\ndata: {"retry":false}')
+    const sdkShaped: IAgoraRTCError = new FakeAgoraRTCError('UPDATE_TICKET_FAILED', '[2010009]: invalid token, authorized failed', { retry: false })
+    expect(sdkShaped.toString()).toBe('AgoraRTCError UPDATE_TICKET_FAILED: [2010009]: invalid token, authorized failed\ndata: {"retry":false}')
     expect(new FakeAgoraRTCError('UID_CONFLICT').message).toBe('AgoraRTCError UID_CONFLICT: ')
     const logged: string[] = []
     const logger = { error: (line: string) => logged.push(line), warn: (line: string) => logged.push(`warn ${line}`) }

@@ -151,6 +151,7 @@ describe('createLocalEdge', () => {
     // The same uid in another channel is fine.
     const wildcard = await mintAt(edge, { channel: '*', uid: 42 })
     await fulfilled(first.join(APP_ID, 'other', wildcard, 42))
+    expect(edge.channelsOf(first.id)).toEqual(['other'])
     expect(edge.channelsOf(second.id)).toEqual(['lobby'])
   })
 

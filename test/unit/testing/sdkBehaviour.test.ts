@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createFakeClient, createFakeSdk, createLocalEdge, type FakeClient, type LocalEdge } from '../../../src/testing'
+import { verifyToken } from '../../../src/testing/verifyToken'
 import { advance, useFakeClock, useRealClock } from '../../support/fakeClock'
 import { APP_CERTIFICATE, APP_ID } from '../../support/fixtures'
 import { fulfilled, mintAt, rejection, settled, track } from './helpers'
@@ -48,7 +49,7 @@ describe('the fake SDK', () => {
       expect(edge.log.map((r) => r.type)).toEqual(['join', 'network-cut', 'network-back', 'renew'])
     })
 
-    it('rejects a waiting renewToken with WS_ABORT when the SDK gives up (NETWORK_ERROR)', async () => {
+    it('fails a waiting renewToken as 4.24.8 does when the SDK gives up (NETWORK_ERROR): reset first, then a TypeError', async () => {
       const client = await joined()
       const seen = states(client)
       edge.cutNetwork(client.id, Infinity)
@@ -57,7 +58,9 @@ describe('the fake SDK', () => {
       expect(renewal.status).toBe('pending')
       edge.dropClient(client.id, 'NETWORK_ERROR')
       await settled(renewal)
-      expect(renewal.error).toMatchObject({ name: 'AgoraRTCException', code: 'WS_ABORT', message: 'AgoraRTCError WS_ABORT: ' })
+      // The edge refused with WS_ABORT; restoring the old token into the reset join info threw.
+      expect(renewal.error).toBeInstanceOf(TypeError)
+      expect(edge.log.at(-1)).toMatchObject({ type: 'renew', ok: false, code: 'WS_ABORT' })
       expect(seen).toEqual([
         ['RECONNECTING', 'CONNECTED'],
         ['DISCONNECTING', 'RECONNECTING'],
@@ -95,15 +98,15 @@ describe('the fake SDK', () => {
       expect((error as unknown as { data: unknown }).data).toEqual({ code: 110, data: { error_code: 110, error_str: '' }, desc: 'ERR_NO_AUTHORIZED' })
     })
 
-    it('with it the access point refuses the ticket: UPDATE_TICKET_FAILED "[9]: …" and "[13]: …"', async () => {
+    it('with it the access point refuses the ticket: UPDATE_TICKET_FAILED "[2010009]: …" and "[2010013]: …"', async () => {
       const sdk = createFakeSdk(edge)
       sdk.setParameter('USE_NEW_TOKEN', true)
       const client = await joined(sdk.createClient({ mode: 'live', codec: 'vp8' }))
       const invalid = await rejection(client.renewToken(await mintAt(edge, { channel: 'other', uid: 42 })))
-      expect(invalid).toMatchObject({ code: 'UPDATE_TICKET_FAILED', message: 'AgoraRTCError UPDATE_TICKET_FAILED: [9]: invalid token, authorized failed' })
+      expect(invalid).toMatchObject({ code: 'UPDATE_TICKET_FAILED', message: 'AgoraRTCError UPDATE_TICKET_FAILED: [2010009]: invalid token, authorized failed' })
       expect((invalid as unknown as { data: unknown }).data).toEqual({ retry: false })
       const stale = await mintAt(edge, { channel: 'lobby', uid: 42, issuedAt: Math.floor(T0 / 1000) - 7200 })
-      expect((await rejection(client.renewToken(stale))).message).toBe('AgoraRTCError UPDATE_TICKET_FAILED: [13]: dynamic key expired')
+      expect((await rejection(client.renewToken(stale))).message).toBe('AgoraRTCError UPDATE_TICKET_FAILED: [2010013]: dynamic key expired')
       expect(client.connectionState).toBe('CONNECTED')
     })
   })
@@ -116,8 +119,42 @@ describe('the fake SDK', () => {
     expect(error).toMatchObject({ code: 'UID_CONFLICT', message: 'AgoraRTCError UID_CONFLICT: ' })
     expect(second.connectionState).toBe('DISCONNECTED')
     expect(edge.clientsIn('lobby')).toEqual([first.id])
+    // The SDK checks its page after the access point took the token: a bad token says so first.
+    const bad = await rejection(second.join(APP_ID, 'lobby', await mintAt(edge, { channel: 'other', uid: 42 }), 42))
+    expect(bad.code).toBe('CAN_NOT_GET_GATEWAY_SERVER')
     await first.leave()
     await fulfilled(second.join(APP_ID, 'lobby', await mintAt(edge, { channel: 'lobby', uid: 42 }), 42))
+  })
+
+  it('drops the incumbent with UID_CONFLICT instead of UID_BANNED when its page set IGNORE_UID_CHECK', async () => {
+    const sdk = createFakeSdk(edge)
+    sdk.setParameter('IGNORE_UID_CHECK', true)
+    const first = await joined(sdk.createClient({ mode: 'live', codec: 'vp8' }))
+    const seen = states(first)
+    await joined(createFakeClient(edge))
+    expect(seen.at(-1)).toEqual(['DISCONNECTED', 'DISCONNECTING', 'UID_CONFLICT'])
+  })
+
+  it('serialises renewals as the SDK does: a later call never lands first', async () => {
+    const delays = new Map<string, number>()
+    const slow = createLocalEdge({
+      appId: APP_ID,
+      verify: async (token) => {
+        await new Promise((resolve) => setTimeout(resolve, delays.get(token) ?? 0))
+        return verifyToken(token, APP_CERTIFICATE)
+      },
+    })
+    const client = createFakeClient(slow)
+    const joining = track(client.join(APP_ID, 'lobby', await mintAt(slow, { channel: 'lobby', uid: 42 }), 42))
+    await advance(10)
+    expect(joining.status).toBe('fulfilled')
+    const first = await mintAt(slow, { channel: 'lobby', uid: 42, salt: 1 })
+    const second = await mintAt(slow, { channel: 'lobby', uid: 42, salt: 2 })
+    delays.set(first, 50).set(second, 10)
+    const renewals = [track(client.renewToken(first)), track(client.renewToken(second))]
+    await advance(100, 10)
+    expect(renewals.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled'])
+    expect(slow.log.filter((r) => r.type === 'renew').map((r) => r.token)).toEqual([first, second])
   })
 
   it('ignores a listener registered twice, and a listener that throws breaks nothing', async () => {
