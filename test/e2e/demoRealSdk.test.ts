@@ -68,12 +68,25 @@ async function watch(browser: TestBrowser): Promise<{ seen: Seen; settle(): Prom
   const pending: Promise<unknown>[] = []
   const { context } = browser
   await context.addInitScript(PROBE)
+  // Token answers are fetched here and handed to the page as they came, so the test holds the
+  // very bytes the page got: Chromium's own copy of an intercepted POST's body is sometimes gone
+  // by the time it is asked for (seen under load), and a body nobody can read proves nothing.
+  const served = new Map<string, Buffer>()
+  await context.route(
+    (url) => url.hostname === '127.0.0.1' && url.pathname.startsWith('/token/'),
+    async (route) => {
+      const response = await route.fetch()
+      const body = await response.body()
+      served.set(route.request().url(), body)
+      await route.fulfill({ response, body })
+    },
+  )
   context.on('request', (request) => seen.requests.push(request.url()))
   context.on('requestfailed', (request) => seen.failed.push({ url: request.url(), error: request.failure()?.errorText ?? '' }))
   context.on('requestfinished', (request) => seen.finished.push(request.url()))
   context.on('response', (response) => {
     pending.push(
-      Promise.all([response.body().catch(() => null), response.headersArray()]).then(([body, headers]) => {
+      Promise.all([response.body().catch(() => served.get(response.url()) ?? null), response.headersArray()]).then(([body, headers]) => {
         seen.responses.push({ url: response.url(), status: response.status(), headers: JSON.stringify(headers), body })
       }),
     )
