@@ -200,7 +200,7 @@ export function fakeClientOnPage(edge: LocalEdge, page: FakePage, o: FakeClientO
   const setClientRole: SessionClient['setClientRole'] = async (...args) => {
     record('setClientRole', args)
     const [next] = args
-    if (next !== 'host' && next !== 'audience') throw sdkError('roleValue', { what: 'role', values: JSON.stringify(['audience', 'host']) })
+    if (next !== 'host' && next !== 'audience') throw sdkError('notOneOf', { what: 'role', values: JSON.stringify(['audience', 'host']) })
     if (mode !== 'live') throw sdkError('roleInMode', { mode })
     if (next === 'audience' && localTracks.length > 0) throw sdkError('roleWhilePublishing')
     // Not connected (before a join, while connecting or reconnecting): only remembered; the

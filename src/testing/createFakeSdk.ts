@@ -3,6 +3,15 @@ import { fakeClientOnPage } from './createFakeClient.js'
 import type { FakeClient } from './FakeClient.js'
 import { newPage } from './FakePage.js'
 import type { LocalEdge } from './LocalEdge.js'
+import { sdkError } from './sdkTexts.js'
+
+// createClient's own checks, in its order (agora-rtc-sdk-ng 4.24.8).
+const CODECS = ['vp8', 'vp9', 'av1', 'h264', 'h265']
+const MODES = ['rtc', 'live', 'p2p']
+
+function oneOf(value: unknown, what: string, values: readonly string[]): void {
+  if (typeof value !== 'string' || !values.includes(value)) throw sdkError('notOneOf', { what, values: JSON.stringify(values) })
+}
 
 /** The SDK version whose behaviour the test doubles reproduce. */
 export const FAKE_SDK_VERSION = '4.24.8'
@@ -12,8 +21,11 @@ export interface FakeSdk {
   readonly VERSION: string
   /** As `AgoraRTC.setParameter`; `USE_NEW_TOKEN` (default `false`) changes how `renewToken` is refused. */
   setParameter(key: string, value: unknown): void
-  /** As `AgoraRTC.createClient`; the client joins `edge`. `id` names it in the edge's log. */
-  createClient(config: { mode: SDK_MODE; codec?: SDK_CODEC; role?: ClientRole; id?: string }): FakeClient
+  /**
+   * As `AgoraRTC.createClient` (which throws `INVALID_PARAMS` for a codec or mode it does not
+   * know); the client joins `edge`. `id` names it in the edge's log.
+   */
+  createClient(config: { mode: SDK_MODE; codec: SDK_CODEC; role?: ClientRole; id?: string }): FakeClient
 }
 
 /**
@@ -40,7 +52,10 @@ export function createFakeSdk(edge: LocalEdge): FakeSdk {
     setParameter: (key, value) => {
       page.parameters.set(key, value)
     },
-    createClient: ({ mode, role, id }) =>
-      fakeClientOnPage(edge, page, { mode, ...(role === undefined ? {} : { role }), ...(id === undefined ? {} : { id }) }),
+    createClient: ({ mode, codec, role, id }) => {
+      oneOf(codec, 'config.codec', CODECS)
+      oneOf(mode, 'config.mode', MODES)
+      return fakeClientOnPage(edge, page, { mode, ...(role === undefined ? {} : { role }), ...(id === undefined ? {} : { id }) })
+    },
   }
 }

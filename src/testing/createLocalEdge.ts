@@ -84,7 +84,7 @@ export function createLocalEdge(o: LocalEdgeOptions): LocalEdge {
   const online$ = new BehaviorSubject(true)
   const connections = new Set<Connection>()
   let clientCount = 0
-  let assignedCount = 0
+  let nextAssigned = FIRST_ASSIGNED_UID
 
   const serverNow = (): number => scheduler.now() + offsetMs
   const record = (fields: RecordFields): void => {
@@ -184,7 +184,12 @@ export function createLocalEdge(o: LocalEdgeOptions): LocalEdge {
 
     const host = peer.isHost()
     const assign = request.uid === null || request.uid === 0
-    const uid: UID = assign ? FIRST_ASSIGNED_UID + assignedCount : request.uid ?? 0
+    let uid: UID = request.uid ?? 0
+    if (assign) {
+      // The next free number: never a uid someone in the channel joined with.
+      uid = nextAssigned
+      while ([...connections].some((c) => c.channel === request.channel && c.user === `number:${String(uid)}`)) uid++
+    }
     const fields: RecordFields = { ...asked, uid: uidToString(uid), role: host ? 'host' : 'audience' }
     const nowMs = serverNow()
     const problem = checkEdgeToken(claims, {
@@ -207,7 +212,7 @@ export function createLocalEdge(o: LocalEdgeOptions): LocalEdge {
       throw refusal(fields, error as FakeAgoraRTCError, 'the SDK refused a second client of one page with this uid')
     }
     const user = `${typeof uid}:${String(uid)}`
-    if (assign) assignedCount++
+    if (assign) nextAssigned = (uid as number) + 1
     const c: Connection = {
       peer,
       channel: request.channel,

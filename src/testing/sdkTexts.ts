@@ -29,7 +29,8 @@ export const SDK_ERRORS = {
   /** The access point's answer to one request, nested in {@link SDK_ERRORS.joinRefused}. */
   accessPointRefused: ['CAN_NOT_GET_GATEWAY_SERVER', '${desc}'],
 
-  roleValue: ['INVALID_PARAMS', '${what} can only be set as ${values}'],
+  /** A value outside the SDK's list (`setClientRole`'s role, `createClient`'s `config.mode` and `config.codec`). */
+  notOneOf: ['INVALID_PARAMS', '${what} can only be set as ${values}'],
   roleInMode: ['INVALID_OPERATION', '${mode} mode can not use setClientRole'],
   roleWhilePublishing: ['INVALID_OPERATION', 'can not set client role to audience when publishing stream'],
 

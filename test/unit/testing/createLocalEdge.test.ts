@@ -129,6 +129,12 @@ describe('createLocalEdge', () => {
     await expect(fulfilled(a.join(APP_ID, 'lobby', token, 0))).resolves.toBe(100001)
     await expect(fulfilled(b.join(APP_ID, 'lobby', token, null))).resolves.toBe(100002)
     expect(b.uid).toBe(100002)
+    // An assigned uid is never one that is in the channel already.
+    const explicit = createFakeClient(edge)
+    await fulfilled(explicit.join(APP_ID, 'lobby', token, 100003))
+    const c = createFakeClient(edge)
+    await expect(fulfilled(c.join(APP_ID, 'lobby', token, 0))).resolves.toBe(100004)
+    expect(edge.clientsIn('lobby')).toEqual([a.id, b.id, explicit.id, c.id])
   })
 
   it('lets a second device with the same uid in and drops the first with UID_BANNED; 42 and "42" are two users', async () => {

@@ -157,6 +157,18 @@ describe('the fake SDK', () => {
     expect(slow.log.filter((r) => r.type === 'renew').map((r) => r.token)).toEqual([first, second])
   })
 
+  it("refuses a codec or mode createClient does not know, codec first, as the SDK's does", () => {
+    const sdk = createFakeSdk(edge)
+    expect(() => sdk.createClient({ mode: 'live', codec: 'mp4' as 'vp8' })).toThrow(
+      'AgoraRTCError INVALID_PARAMS: config.codec can only be set as ["vp8","vp9","av1","h264","h265"]',
+    )
+    expect(() => sdk.createClient({ mode: 'broadcast' as 'live', codec: 'mp4' as 'vp8' })).toThrow(/config\.codec/)
+    expect(() => sdk.createClient({ mode: 'broadcast' as 'live', codec: 'vp8' })).toThrow(
+      'AgoraRTCError INVALID_PARAMS: config.mode can only be set as ["rtc","live","p2p"]',
+    )
+    expect(sdk.createClient({ mode: 'p2p', codec: 'h264' }).role).toBe('host')
+  })
+
   it('ignores a listener registered twice, and a listener that throws breaks nothing', async () => {
     const client = createFakeClient(edge)
     let calls = 0
