@@ -22,8 +22,9 @@ type Listener = (...args: unknown[]) => unknown
  *   connecting/connected state"), then goes `CONNECTING` → `CONNECTED`. A refused token rejects
  *   `CAN_NOT_GET_GATEWAY_SERVER` with the access point's words nested, as the SDK's does.
  * - Every `leave()` passes through `DISCONNECTING`; it ends `DISCONNECTED` with reason `'LEAVE'`,
- *   or with no reason from `CONNECTING`, where the pending `join()` rejects
- *   `OPERATION_ABORTED` "cancel token canceled" when the SDK's retry loop notices.
+ *   or from `CONNECTING` with the reason the client last closed with (none for a fresh client;
+ *   the SDK never clears it), where the pending `join()` rejects `OPERATION_ABORTED` "cancel
+ *   token canceled" when the SDK's retry loop notices.
  * - The edge's drops arrive as the SDK orders them: `DISCONNECTING`, `DISCONNECTED` (reason),
  *   and after an expiry `token-privilege-did-expire` with the client already reset.
  * - A cut network (`edge.cutNetwork`) goes `RECONNECTING` → `CONNECTED`; `renewToken` waits for
@@ -81,13 +82,21 @@ export function fakeClientOnPage(edge: LocalEdge, page: FakePage, o: FakeClientO
       }
     }
   }
+  /**
+   * The SDK's gateway keeps the reason its connection last closed with and never clears it: a
+   * fresh client goes DISCONNECTED without a reason (a leave while connecting, a refused join),
+   * one that was connected before repeats its last reason.
+   */
+  let lastReason: string | undefined
   // The SDK passes a reason only with DISCONNECTED.
   const setState = (next: ConnectionState, reason?: string): void => {
     const previous = state
     if (previous === next) return
     state = next
-    if (reason === undefined) emit('connection-state-change', next, previous)
-    else emit('connection-state-change', next, previous, reason)
+    if (next === 'DISCONNECTED') lastReason = reason ?? lastReason
+    const why = next === 'DISCONNECTED' ? lastReason : undefined
+    if (why === undefined) emit('connection-state-change', next, previous)
+    else emit('connection-state-change', next, previous, why)
   }
   const reset = (): void => {
     connection = null

@@ -157,6 +157,25 @@ describe('the fake SDK', () => {
     expect(slow.log.filter((r) => r.type === 'renew').map((r) => r.token)).toEqual([first, second])
   })
 
+  it("repeats the reason it last closed with, as the SDK's gateway never clears it", async () => {
+    const client = createFakeClient(edge)
+    const seen = states(client)
+    // Fresh: a refused join ends DISCONNECTED with no reason.
+    await rejection(client.join(APP_ID, 'lobby', await mintAt(edge, { channel: 'other', uid: 42 }), 42))
+    expect(seen.at(-1)).toEqual(['DISCONNECTED', 'CONNECTING'])
+    await joined(client)
+    edge.dropClient(client.id, 'NETWORK_ERROR')
+    // After a drop, a refused join and a leave while connecting both say NETWORK_ERROR again.
+    await rejection(client.join(APP_ID, 'lobby', await mintAt(edge, { channel: 'other', uid: 42 }), 42))
+    expect(seen.at(-1)).toEqual(['DISCONNECTED', 'CONNECTING', 'NETWORK_ERROR'])
+    edge.setOffline(true)
+    const pending = track(client.join(APP_ID, 'lobby', await mintAt(edge, { channel: 'lobby', uid: 42 }), 42))
+    await client.leave()
+    expect(seen.at(-1)).toEqual(['DISCONNECTED', 'DISCONNECTING', 'NETWORK_ERROR'])
+    await advance(10_000)
+    expect(pending.status).toBe('rejected')
+  })
+
   it("refuses a codec or mode createClient does not know, codec first, as the SDK's does", () => {
     const sdk = createFakeSdk(edge)
     expect(() => sdk.createClient({ mode: 'live', codec: 'mp4' as 'vp8' })).toThrow(
