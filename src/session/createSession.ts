@@ -4,7 +4,7 @@ import { createTokenStore, type TokenStore } from '../store/createTokenStore.js'
 import { uidToString, validateChannelName, validateUid } from '../token/validate.js'
 import { joinOrSwitch, leaveChannel } from './channelMoves.js'
 import { checkSdk } from './checkSdk.js'
-import { fatalDisconnect } from './disconnectReasons.js'
+import { fatalDisconnect, isFatalDisconnect } from './disconnectReasons.js'
 import { hasRoles } from './SessionClient.js'
 import { CommandQueue, type CommandKind } from './CommandQueue.js'
 import { forwardRenewals } from './forwardRenewals.js'
@@ -132,7 +132,7 @@ export function createSession(options: SessionOptions): Session {
     disconnected: (reason) => {
       // Banned, the uid taken, the license refused: rejoining would not help, the state says so.
       // Anything else (network, server): rejoin like after an expiry.
-      if (fatalDisconnect(reason, '') === undefined) return startReconnect('disconnected')
+      if (!isFatalDisconnect(reason)) return startReconnect('disconnected')
       if (queue.busy) droppedFor = reason
       else applyDrop(reason)
     },

@@ -18,6 +18,11 @@ const FATAL: Readonly<Record<string, (channel: string) => string>> = {
   ),
 }
 
+/** Whether Agora ended the connection for good: rejoining cannot help. */
+export function isFatalDisconnect(reason: string): boolean {
+  return Object.hasOwn(FATAL, reason)
+}
+
 /** What to tell the app when Agora ended the connection for good, or `undefined` when rejoining may help. */
 export function fatalDisconnect(reason: string, channel: string): string | undefined {
   return Object.hasOwn(FATAL, reason) ? FATAL[reason]?.(channel) : undefined

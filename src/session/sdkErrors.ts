@@ -23,17 +23,27 @@ type TokenVerdict = 'expired' | 'invalid' | undefined
  * so NO_AUTHORIZED arrives as 2010009).
  */
 const UNILBS_MODULE = 201
-const AP_EXPIRED = new Set([10, 13]) // DYNAMIC_KEY_TIMEOUT, DYNAMIC_KEY_EXPIRED
-const AP_INVALID = new Set([5, 9, 14, 15]) // INVALID_VENDOR_KEY, NO_AUTHORIZED, STATIC_USE_DYNAMIC_KEY, DYNAMIC_USE_STATIC_KEY
+const ACCESS_POINT: ReadonlyMap<number, TokenVerdict> = new Map([
+  [10, 'expired'], // DYNAMIC_KEY_TIMEOUT
+  [13, 'expired'], // DYNAMIC_KEY_EXPIRED
+  [5, 'invalid'], // INVALID_VENDOR_KEY
+  [9, 'invalid'], // NO_AUTHORIZED
+  [14, 'invalid'], // STATIC_USE_DYNAMIC_KEY
+  [15, 'invalid'], // DYNAMIC_USE_STATIC_KEY
+])
+/** The gateway's codes, in `data.code` of `UNEXPECTED_RESPONSE` (renewToken without USE_NEW_TOKEN, setClientRole). */
+const GATEWAY: ReadonlyMap<number, TokenVerdict> = new Map([
+  [109, 'expired'], // ERR_DYNAMIC_KEY_TIMEOUT
+  [118, 'expired'], // ERR_DYNAMIC_KEY_EXPIRED
+  [110, 'invalid'], // ERR_NO_AUTHORIZED
+  [2013, 'invalid'], // ERR_INVALID_VENDOR_KEY
+])
 
 /** The UNILBS number in an `UPDATE_TICKET_FAILED` message, or NaN. */
 function ticketCode(message: string): number {
   const code = Number(/\[(\d+)\]:/.exec(message)?.[1])
   return Math.floor(code / 10_000) === UNILBS_MODULE ? code % 10_000 : Number.NaN
 }
-/** The gateway's codes, in `data.code` of `UNEXPECTED_RESPONSE` (renewToken without USE_NEW_TOKEN, setClientRole). */
-const GATEWAY_EXPIRED = new Set([109, 118]) // ERR_DYNAMIC_KEY_TIMEOUT, ERR_DYNAMIC_KEY_EXPIRED
-const GATEWAY_INVALID = new Set([110, 2013]) // ERR_NO_AUTHORIZED, ERR_INVALID_VENDOR_KEY
 
 // Text last: a join refusal arrives as CAN_NOT_GET_GATEWAY_SERVER with the access point's words
 // nested in the message ("flag: 4096, message: AgoraRTCError CAN_NOT_GET_GATEWAY_SERVER: invalid
@@ -41,9 +51,9 @@ const GATEWAY_INVALID = new Set([110, 2013]) // ERR_NO_AUTHORIZED, ERR_INVALID_V
 const EXPIRED_TEXT = /dynamic key expired|dynamic key or token timeout|token expired|token timeout|ERR_DYNAMIC_KEY_(EXPIRED|TIMEOUT)/i
 const INVALID_TEXT = /invalid token|authorized failed|invalid vendor key|no authorized|ERR_NO_AUTHORIZED|dynamic key|static key/i
 
-const gatewayCode = (data: unknown): number | undefined => {
+const gatewayCode = (data: unknown): number => {
   const code = typeof data === 'object' && data !== null ? (data as { code?: unknown }).code : undefined
-  return typeof code === 'number' ? code : undefined
+  return typeof code === 'number' ? code : Number.NaN
 }
 
 function tokenVerdict(error: unknown): TokenVerdict {
@@ -51,14 +61,9 @@ function tokenVerdict(error: unknown): TokenVerdict {
   const sdk = asSdkError(error)
   if (sdk === undefined) return undefined
   if (sdk.code === 'TOKEN_EXPIRE') return 'expired'
-  const fromGateway = gatewayCode(sdk.data)
-  if (fromGateway !== undefined && GATEWAY_EXPIRED.has(fromGateway)) return 'expired'
-  if (fromGateway !== undefined && GATEWAY_INVALID.has(fromGateway)) return 'invalid'
-  if (sdk.code === 'UPDATE_TICKET_FAILED') {
-    const fromAp = ticketCode(sdk.message)
-    if (AP_EXPIRED.has(fromAp)) return 'expired'
-    if (AP_INVALID.has(fromAp)) return 'invalid'
-  }
+  const byNumber =
+    GATEWAY.get(gatewayCode(sdk.data)) ?? (sdk.code === 'UPDATE_TICKET_FAILED' ? ACCESS_POINT.get(ticketCode(sdk.message)) : undefined)
+  if (byNumber !== undefined) return byNumber
   if (EXPIRED_TEXT.test(sdk.message)) return 'expired'
   if (INVALID_TEXT.test(sdk.message)) return 'invalid'
   return undefined

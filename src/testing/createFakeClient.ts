@@ -57,9 +57,8 @@ export function fakeClientOnPage(edge: LocalEdge, page: FakePage, o: FakeClientO
   let state: ConnectionState = 'DISCONNECTED'
   let uid: UID | undefined
   let channelName: string | undefined
-  let joinedAs: { channel: string; uid: UID } | undefined
-  /** The SDK's `_joinInfo`: set by a join, cleared when the client resets; holds the token. */
-  let joinInfo: { token: string } | undefined
+  /** The SDK's `_joinInfo`: set by a join, cleared when the client resets. `uid` as passed. */
+  let joinInfo: { channel: string; uid: UID | null | undefined; token: string } | undefined
   /** The SDK's renew-token mutex: one renewal at a time, in call order. */
   let renewals: Promise<unknown> = Promise.resolve()
   let roleAtCut = role
@@ -103,9 +102,8 @@ export function fakeClientOnPage(edge: LocalEdge, page: FakePage, o: FakeClientO
     uid = undefined
     channelName = undefined
     localTracks.length = 0
+    if (joinInfo?.uid) markJoined(page, joinInfo.channel, joinInfo.uid, true)
     joinInfo = undefined
-    if (joinedAs !== undefined) markJoined(page, joinedAs.channel, joinedAs.uid, true)
-    joinedAs = undefined
   }
   const close = (reason?: string): void => {
     setState('DISCONNECTING')
@@ -163,13 +161,10 @@ export function fakeClientOnPage(edge: LocalEdge, page: FakePage, o: FakeClientO
     }
     pendingJoin = null
     connection = joined
-    joinInfo = { token: token ?? '' }
+    joinInfo = { channel, uid: joinUid, token: token ?? '' }
     uid = joined.uid
     channelName = channel
-    if (joinUid) {
-      joinedAs = { channel, uid: joinUid }
-      markJoined(page, channel, joinUid)
-    }
+    if (joinUid) markJoined(page, channel, joinUid)
     setState('CONNECTED')
     return joined.uid
   }

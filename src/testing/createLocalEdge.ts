@@ -47,6 +47,9 @@ interface Connection {
 
 type RecordFields = Omit<EdgeRecord, 'at'>
 
+/** A uid with its type: 42 and '42' are two users in Agora. */
+const userKey = (uid: UID): string => `${typeof uid}:${String(uid)}`
+
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error))
 
 /**
@@ -143,7 +146,7 @@ export function createLocalEdge(o: LocalEdgeOptions): LocalEdge {
    */
   async function untilOnline(signal: AbortSignal): Promise<void> {
     for (let waitMs = JOIN_RETRY_FIRST_MS; !online$.value; waitMs = Math.min(waitMs * JOIN_RETRY_FACTOR, JOIN_RETRY_MAX_MS)) {
-      await new Promise<void>((resolve) => timer(waitMs, scheduler).subscribe(() => resolve()))
+      await firstValueFrom(timer(waitMs, scheduler))
       if (signal.aborted) throw signal.reason
     }
   }
@@ -188,7 +191,7 @@ export function createLocalEdge(o: LocalEdgeOptions): LocalEdge {
     if (assign) {
       // The next free number: never a uid someone in the channel joined with.
       uid = nextAssigned
-      while ([...connections].some((c) => c.channel === request.channel && c.user === `number:${String(uid)}`)) uid++
+      while ([...connections].some((c) => c.channel === request.channel && c.user === userKey(uid))) uid++
     }
     const fields: RecordFields = { ...asked, uid: uidToString(uid), role: host ? 'host' : 'audience' }
     const nowMs = serverNow()
@@ -211,7 +214,7 @@ export function createLocalEdge(o: LocalEdgeOptions): LocalEdge {
     } catch (error) {
       throw refusal(fields, error as FakeAgoraRTCError, 'the SDK refused a second client of one page with this uid')
     }
-    const user = `${typeof uid}:${String(uid)}`
+    const user = userKey(uid)
     if (assign) nextAssigned = (uid as number) + 1
     const c: Connection = {
       peer,

@@ -39,6 +39,19 @@ async function untilRenewal(t: ReturnType<typeof rig>): Promise<void> {
   expect(t.callsOf('renewToken').length).toBeGreaterThan(before)
 }
 
+/**
+ * Joins, then lets the SDK reconnect while the session hands it a renewed token: the SDK's
+ * `renewToken` waits, until the test settles the returned promise.
+ */
+async function renewalDuringReconnect(t: ReturnType<typeof rig>) {
+  await t.session.join('lobby')
+  const held = deferred()
+  t.steps.renewToken = () => held.promise
+  t.state('RECONNECTING')
+  await untilRenewal(t)
+  return held
+}
+
 /** A promise that settles only when the test says so. */
 function deferred<T = void>() {
   let resolve!: (value: T) => void
@@ -158,11 +171,7 @@ describe('session against SDK-shaped errors and events', () => {
 
   it('a renewal during RECONNECTING waits for the reconnection and reports nothing', async () => {
     const t = rig()
-    await t.session.join('lobby')
-    const reconnected = deferred()
-    t.steps.renewToken = () => reconnected.promise
-    t.state('RECONNECTING')
-    await untilRenewal(t)
+    const reconnected = await renewalDuringReconnect(t)
     await advance(5_000, 100)
     expect(t.callsOf('renewToken')).toHaveLength(1)
     t.state('CONNECTED')
@@ -182,11 +191,7 @@ describe('session against SDK-shaped errors and events', () => {
     ['WS_ABORT', () => sdkError('WS_ABORT', '')],
   ])('a renewal lost with the connection (%s) leaves the rejoin to the disconnect, with the newest token and no error', async (_name, lostWith) => {
     const t = rig()
-    await t.session.join('lobby')
-    const lost = deferred()
-    t.steps.renewToken = () => lost.promise
-    t.state('RECONNECTING')
-    await untilRenewal(t)
+    const lost = await renewalDuringReconnect(t)
     const handed = t.callsOf('renewToken')[0]!.args[0]
     t.state('DISCONNECTED', 'NETWORK_ERROR')
     lost.reject(lostWith())
