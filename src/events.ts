@@ -52,7 +52,12 @@ export type SessionOnlyEvent =
   | (EventBase & {
       type: 'reconnecting'
       channel: string
-      reason: 'token-expired' | 'disconnected'
+      /**
+       * `'network'`: the SDK lost its connection and is getting it back by itself (`RECONNECTING`;
+       * by default it tries for ever). `'token-expired'`, `'disconnected'`: Agora dropped the
+       * client, and the session joins again (`attempt` counts the joins).
+       */
+      reason: 'token-expired' | 'disconnected' | 'network'
       attempt: number
     })
   | (EventBase & {
@@ -75,6 +80,14 @@ export type SessionOnlyEvent =
       to: string
       durationMs: number
       tokenSource: 'cache' | 'network'
+    })
+  | (EventBase & {
+      /** The switch that a `switch-started` announced did not happen (superseded, timed out, refused). */
+      type: 'switch-failed'
+      from: string | null
+      to: string
+      durationMs: number
+      code: SessionErrorCode
     })
   | (EventBase & { type: 'role-changed'; from: 'audience' | 'host'; to: 'audience' | 'host' })
   | (EventBase & { type: 'wildcard-refused'; channel: string })

@@ -1,3 +1,4 @@
+import { isSessionError, type SessionError } from '../errors.js'
 import { isInChannel } from '../session/isInChannel.js'
 import type { Session } from '../session/Session.js'
 
@@ -13,6 +14,14 @@ interface Want {
 export interface ChannelController {
   want(holder: object, want: Want): void
   release(holder: object): void
+  /**
+   * The refusal of the last command issued for the components, until the next want: also one
+   * that left the session's state as it was (an invalid channel name: `INVALID_ARGUMENT`).
+   * Superseded commands are not refusals.
+   */
+  readonly refusal: SessionError | undefined
+  /** Calls `onChange` when {@link refusal} changes; returns the unsubscribe function. */
+  subscribe(onChange: () => void): () => void
 }
 
 const controllers = new WeakMap<Session, ChannelController>()
@@ -48,13 +57,24 @@ export function channelControllerOf(session: Session): ChannelController {
   }
   // Completes when the session is disposed.
   session.state$.subscribe(settleTarget)
-  /** Runs a command; failures show in `session.state` (and its `error` event), not here. */
+  let refusal: SessionError | undefined
+  const onChange = new Set<() => void>()
+  const setRefusal = (next: SessionError | undefined): void => {
+    if (next === refusal) return
+    refusal = next
+    for (const listener of [...onChange]) listener()
+  }
+  /** Runs a command; a refusal shows in the returned state (never as an unhandled rejection). */
   const quietly = (command: Promise<void>): void => {
     running++
-    command.catch(() => {}).finally(() => {
-      running--
-      settleTarget()
-    })
+    command
+      .catch((error: unknown) => {
+        if (isSessionError(error) && error.code !== 'SUPERSEDED') setRefusal(error)
+      })
+      .finally(() => {
+        running--
+        settleTarget()
+      })
   }
 
   /** Where the session is headed, or is (a channel joined without React counts too). */
@@ -66,6 +86,7 @@ export function channelControllerOf(session: Session): ChannelController {
 
   const apply = ({ channel, role }: Want): void => {
     if (session.state.status === 'disposed') return
+    setRefusal(undefined)
     const now = current()
     if (channel === null) {
       if (now.channel !== null) quietly(session.leave())
@@ -106,6 +127,13 @@ export function channelControllerOf(session: Session): ChannelController {
         const rest = [...wants.values()].at(-1)
         apply(rest ?? { channel: null, role: 'audience' })
       })
+    },
+    get refusal() {
+      return refusal
+    },
+    subscribe(listener) {
+      onChange.add(listener)
+      return () => void onChange.delete(listener)
     },
   }
   controllers.set(session, controller)

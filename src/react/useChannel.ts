@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react'
+import { useEffect, useState, useSyncExternalStore } from 'react'
 import type { Session, SessionState } from '../session/Session.js'
 import { channelControllerOf } from './channelController.js'
 import { useSessionState } from './useSessionState.js'
@@ -13,8 +13,10 @@ export interface UseChannelOptions {
  * Keeps the session in `channel` while the component is mounted: it joins on mount, switches
  * (`switchChannel`, one command the session's latest-wins queue orders) when `channel` changes,
  * and leaves when unmounted or when `channel` is `null`. Re-renders with the same channel do
- * nothing; StrictMode's double mount makes one `join` and no `leave`. A failed join shows in the
- * returned state (`status: 'failed'`, `error`), never as an unhandled rejection.
+ * nothing; StrictMode's double mount makes one `join` and no `leave`. Every refusal of a command
+ * it issues shows in the returned state's `error` (a failed join also as `status: 'failed'`; an
+ * invalid channel name, which changes nothing, with the status as it was), never as an
+ * unhandled rejection.
  *
  * Use it once per session (one client, one channel; a second one warns, and the latest wins);
  * create the session outside React's render (once per client), not per render.
@@ -36,5 +38,10 @@ export function useChannel(session: Session, channel: string | null, options: Us
     controller.want(holder, { channel, role })
     return () => controller.release(holder)
   }, [session, holder, channel, role])
-  return useSessionState(session)
+  const state = useSessionState(session)
+  const controller = channelControllerOf(session)
+  const refusal = useSyncExternalStore(controller.subscribe, () => controller.refusal, noRefusal)
+  return refusal !== undefined && state.error === undefined ? { ...state, error: refusal } : state
 }
+
+const noRefusal = (): undefined => undefined

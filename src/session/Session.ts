@@ -29,7 +29,12 @@ export interface SessionOptions {
    * typings leave it out, though every 4.x build has it at runtime.
    */
   sdk?: { VERSION: string; setParameter?: (key: string, value: unknown) => void }
-  /** Default 15 000. The SDK's join() never fails while offline; the session gives up after this. */
+  /**
+   * Default 15 000. The bound of every command: `join` and `switchChannel` reject `JOIN_TIMEOUT`,
+   * `upgradeToHost` and `downgradeToAudience` `ROLE_CHANGE_FAILED`, at most this long after the
+   * call, whatever the SDK does (its `join()` never fails while offline; its `renewToken` waits
+   * out a reconnection that can last a whole outage).
+   */
   joinTimeoutMs?: number
   /**
    * The session's clock (and its own store's). Default `asyncScheduler`, so fake timers (vitest,
@@ -65,10 +70,16 @@ export interface SessionState {
 /**
  * One Agora client in one channel at a time, with its tokens taken care of.
  *
- * Commands run one at a time. `join`/`switchChannel` supersede a join, switch or reconnect in
- * progress (the latest wins; superseded calls reject `SUPERSEDED`); `upgradeToHost` and
- * `downgradeToAudience` wait their turn; `leave` supersedes everything; `dispose` ends it all
- * (pending calls reject `DISPOSED`).
+ * Commands run one at a time. `join`/`switchChannel` supersede a join, switch, reconnect or
+ * waiting renewal in progress (the latest wins; superseded calls reject `SUPERSEDED` at once);
+ * `upgradeToHost` and `downgradeToAudience` wait their turn; `leave` supersedes everything;
+ * `dispose` ends it all (pending calls reject `DISPOSED`). Each settles within its bound
+ * (`joinTimeoutMs`), whatever the SDK does.
+ *
+ * `status: 'reconnecting'` is both the SDK getting its connection back by itself
+ * (`RECONNECTING`; `joined` again when it is back, with no rejoin) and a rejoin after Agora
+ * dropped the client. Any `DISCONNECTED` the session did not cause, whatever its reason (also
+ * `LEAVE`), is a drop: a rejoin, or `failed` for bans, a uid taken and licence refusals.
  */
 export interface Session {
   /** Replays the current state to new subscribers. */

@@ -18,6 +18,8 @@ export interface SessionContext {
   readonly random: () => number
   readonly joinTimeoutMs: number
   readonly audienceTokens: 'wildcard' | 'channel'
+  /** How many of the session's own `client.leave()` calls are running (see leaveClient.ts). */
+  readonly ownLeaves: { count: number }
   emit(event: DistributiveOmit<SessionOnlyEvent, 'at'>): void
   /** Called with each token of a follower (the first one too). */
   onToken(follower: TokenFollower): void

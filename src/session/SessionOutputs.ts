@@ -47,20 +47,26 @@ export class SessionOutputs {
   }
 
   /**
-   * Reports a failed command: an `error` event, and the state it left (still `joined` where it
-   * was, else `failed`). Not for superseded commands: their successor sets the state.
+   * Reports a failed command: an `error` event, and the state it left (still in the channel
+   * where it was, `joined` or `reconnecting`; else `failed`). Not for superseded commands: their
+   * successor sets the state.
    */
-  fail(error: unknown, where: { channel: string; role: ClientRoleName } | undefined, role: ClientRoleName): never {
+  fail(error: unknown, where: { channel: string; role: ClientRoleName } | undefined, role: ClientRoleName, inChannel: 'joined' | 'reconnecting' = 'joined'): never {
+    throw this.report(error, where, role, inChannel)
+  }
+
+  /** {@link fail} without the throw: reports the failure and returns it as a `SessionError`. */
+  report(error: unknown, where: { channel: string; role: ClientRoleName } | undefined, role: ClientRoleName, inChannel: 'joined' | 'reconnecting' = 'joined'): SessionError {
     const sessionError = isSessionError(error)
       ? error
       : new SessionError('JOIN_REJECTED', error instanceof Error ? error.message : String(error), { cause: error })
     this.emit({ type: 'error', code: sessionError.code, message: sessionError.message })
     this.setState(
       where !== undefined
-        ? { status: 'joined', channel: where.channel, role, error: sessionError }
+        ? { status: inChannel, channel: where.channel, role, error: sessionError }
         : { status: 'failed', channel: null, role, error: sessionError },
     )
-    throw sessionError
+    return sessionError
   }
 
   /** Final state, then every stream completes. */

@@ -19,11 +19,22 @@ export function roleNow(rt: SessionRuntime): ClientRoleName {
   return rt.ctx.client.role ?? rt.active?.role ?? rt.out.state.role
 }
 
-/** Records that the client is in `conn` and hands its token to `token$`. */
+/**
+ * Records that the client is in `conn` and hands its token to `token$`. The status is `joined`,
+ * or `reconnecting` while the SDK is getting its connection back by itself.
+ */
 export function settle(rt: SessionRuntime, conn: Connection): void {
   rt.active = conn
   rt.out.token$.next(conn.sdkToken)
-  rt.out.setState({ status: 'joined', channel: conn.channel, role: conn.role })
+  rt.out.setState({ status: inChannelStatus(rt), channel: conn.channel, role: conn.role })
+}
+
+/**
+ * What a session in its channel shows: `joined` while the client is connected, else
+ * `reconnecting` (the SDK getting its connection back by itself, or the session rejoining).
+ */
+export function inChannelStatus(rt: SessionRuntime): 'joined' | 'reconnecting' {
+  return rt.ctx.client.connectionState === 'CONNECTED' ? 'joined' : 'reconnecting'
 }
 
 /** Forgets the current connection after Agora ended it: its token is released, `token$` is null. */

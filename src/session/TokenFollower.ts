@@ -18,6 +18,7 @@ export class TokenFollower {
   #waiters: { resolve(token: IssuedToken): void; reject(error: unknown): void }[] = []
   #ended: unknown
   #subscription: Subscription | undefined
+  readonly #failures: Subscription
   #released = false
 
   constructor(
@@ -44,6 +45,16 @@ export class TokenFollower {
     })
     // The session awaits `first` where it needs it; an unawaited failure is not an error here.
     this.first.catch(() => {})
+    // A renewal that failed for good (the server refused: 4xx, a token that does not fit) ends
+    // the wait of whoever waits for the next token: no next token is coming.
+    this.#failures = store.lifetime$(scope, { exactRole: true }).subscribe({
+      next: (lifetime) => {
+        if (lifetime.retry !== undefined && lifetime.retry.retryAt === null) {
+          for (const waiter of this.#drain()) waiter.reject(lifetime.retry.error)
+        }
+      },
+      error: () => {},
+    })
   }
 
   /** The latest token of the scope. */
@@ -51,10 +62,18 @@ export class TokenFollower {
     return this.#current
   }
 
-  /** The next token the store hands over; rejects if the token stream has ended. */
-  next(): Promise<IssuedToken> {
+  /**
+   * The next token the store hands over; rejects if the token stream has ended, or when a
+   * renewal fails for good (with that failure).
+   */
+  next(signal?: AbortSignal): Promise<IssuedToken> {
     if (this.#ended !== undefined) return Promise.reject(this.#ended)
-    return new Promise((resolve, reject) => this.#waiters.push({ resolve, reject }))
+    return new Promise((resolve, reject) => {
+      const waiter = { resolve, reject }
+      this.#waiters.push(waiter)
+      // Given up on (a wait that lost its race): no waiter left behind.
+      signal?.addEventListener('abort', () => (this.#waiters = this.#waiters.filter((w) => w !== waiter)), { once: true })
+    })
   }
 
   get released(): boolean {
@@ -66,6 +85,7 @@ export class TokenFollower {
     this.#ended ??= new SessionError('SUPERSEDED', 'the token is no longer needed', { retryable: false })
     for (const waiter of this.#drain()) waiter.reject(this.#ended)
     this.#subscription?.unsubscribe()
+    this.#failures.unsubscribe()
   }
 
   #drain(): { resolve(token: IssuedToken): void; reject(error: unknown): void }[] {

@@ -5,7 +5,7 @@ import type { TokenRequest } from '../store/TokenSource.js'
 import { tokenMisfit } from '../token/tokenFits.js'
 import { joinWithTimeout } from './joinWithTimeout.js'
 import { hasRoles } from './SessionClient.js'
-import { isExpiredTokenError, isInvalidTokenError, joinError } from './sdkErrors.js'
+import { joinError, joinVerdict, type TokenVerdict } from './sdkErrors.js'
 import type { ClientRoleName, Connection, SessionContext } from './SessionContext.js'
 import { TokenFollower } from './TokenFollower.js'
 import { sameScope, tokenScope } from './tokenScope.js'
@@ -27,17 +27,28 @@ export async function prepareRole(ctx: SessionContext, role: ClientRoleName): Pr
   await ctx.client.setClientRole(role)
 }
 
+/** What Agora's refusal of a join with `token` says of it (our deadline decides a TOKEN_EXPIRE; see joinVerdict). */
+export function refusal(ctx: Pick<SessionContext, 'scheduler'>, error: unknown, token: IssuedToken): TokenVerdict {
+  return joinVerdict(error, token.expiresAt - ctx.scheduler.now())
+}
+
 /**
  * A token of `follower` good enough to join with: its current one, unless that is (nearly)
- * dead, then the next one. `force` renews even a young token: Agora refused it as expired
- * though our clock says it is alive.
+ * dead, then the next one. `force` renews even a young token: Agora refused it. `urgent` (a
+ * user's join or switch) renews a dead token at once even while its renewal backs off after
+ * failures; the reconnect loop is not urgent, so a crowd of dropped clients keeps its pace.
  */
-export async function joinableToken(ctx: SessionContext, follower: TokenFollower, signal: AbortSignal, force = false): Promise<IssuedToken> {
+export async function joinableToken(
+  ctx: SessionContext,
+  follower: TokenFollower,
+  signal: AbortSignal,
+  { force = false, urgent = false }: { force?: boolean; urgent?: boolean } = {},
+): Promise<IssuedToken> {
   const current = follower.current
   if (current === undefined) return abortable(follower.first, signal)
   if (!force && current.expiresAt - ctx.scheduler.now() >= MIN_JOIN_LIFE_MS) return current
-  const next = follower.next()
-  ctx.store.renewNow(follower.scope, { force })
+  const next = follower.next(signal)
+  ctx.store.renewNow(follower.scope, { force, urgent })
   return abortable(next, signal)
 }
 
@@ -47,9 +58,10 @@ export async function joinableToken(ctx: SessionContext, follower: TokenFollower
  * timeout. The token is in hand before `beforeJoin` runs, so a switch leaves the old channel
  * only once the new token is.
  *
- * Agora refusing the token as expired: one forced renewal, one more join. Agora refusing a
- * wildcard token: wildcards off for the store, a channel token, one more join; if that works,
- * `wildcard-refused`, else wildcards back on (the cause was something else) and the error.
+ * Agora refusing the token (as expired, or as invalid): one forced renewal, one more join, then
+ * the error. Agora refusing a wildcard token: wildcards off for the store, a channel token, one
+ * more join; if that works, `wildcard-refused`, else wildcards back on (the cause was something
+ * else) and the error.
  */
 export async function connect(
   ctx: SessionContext,
@@ -63,7 +75,7 @@ export async function connect(
   let follower = reuse !== undefined && !reuse.released && sameScope(reuse.scope, scope) ? reuse : undefined
   try {
     follower ??= new TokenFollower(ctx.store, scope, ctx.onToken)
-    let token = await joinableToken(ctx, follower, signal)
+    let token = await joinableToken(ctx, follower, signal, { urgent: true })
     assertFits(ctx, token, channel, scope)
     await options.beforeJoin?.()
     throwIfAborted(signal)
@@ -74,13 +86,16 @@ export async function connect(
       return { channel, role, follower, sdkToken: token }
     } catch (error) {
       throwIfAborted(signal)
-      if (isInvalidTokenError(error) && scope.channel === '*') {
+      const verdict = refusal(ctx, error, token)
+      if (verdict === 'invalid' && scope.channel === '*') {
         return await joinWithoutWildcards(ctx, channel, role, signal, follower === reuse ? undefined : follower)
       }
-      if (!isExpiredTokenError(error)) throw joinError(error, channel)
-      token = await joinableToken(ctx, follower, signal, true)
-      await joinWithTimeout(ctx, channel, token, signal).catch((again: unknown) => {
-        throw signal.aborted ? signal.reason : joinError(again, channel)
+      if (verdict === undefined) throw joinError(error, channel)
+      // Refused or expired: one fresh token, one more join, then a clear error.
+      token = await joinableToken(ctx, follower, signal, { force: true })
+      const retried = token
+      await joinWithTimeout(ctx, channel, retried, signal).catch((again: unknown) => {
+        throw signal.aborted ? signal.reason : joinError(again, channel, refusal(ctx, again, retried))
       })
       return { channel, role, follower, sdkToken: token }
     }
@@ -101,8 +116,9 @@ async function joinWithoutWildcards(
   ctx.store.wildcards = false
   const scope = tokenScope(ctx, channel, role)
   const follower = new TokenFollower(ctx.store, scope, ctx.onToken)
+  let token: IssuedToken | undefined
   try {
-    const token = await abortable(follower.first, signal)
+    token = await abortable(follower.first, signal)
     assertFits(ctx, token, channel, scope)
     await joinWithTimeout(ctx, channel, token, signal)
     ctx.emit({ type: 'wildcard-refused', channel })
@@ -111,6 +127,6 @@ async function joinWithoutWildcards(
     follower.release()
     // The channel token failed too: wildcards were not the cause.
     ctx.store.wildcards = true
-    throw signal.aborted ? signal.reason : joinError(error, channel)
+    throw signal.aborted ? signal.reason : joinError(error, channel, token === undefined ? undefined : refusal(ctx, error, token))
   }
 }

@@ -13,13 +13,15 @@ import { downgradeToAudience, upgradeToHost } from './roleChange.js'
 import type { Session, SessionOptions } from './Session.js'
 import type { ClientRoleName, SessionContext } from './SessionContext.js'
 import { SessionOutputs } from './SessionOutputs.js'
-import { forget, roleNow, settle, type SessionRuntime } from './SessionRuntime.js'
+import { forget, inChannelStatus, roleNow, settle, type SessionRuntime } from './SessionRuntime.js'
 import { sessionLifetime } from './sessionLifetime.js'
 import { tokenScope } from './tokenScope.js'
 import { watchSdkEvents } from './watchSdkEvents.js'
 
 const superseded = (): SessionError =>
   new SessionError('SUPERSEDED', 'a later command (join, switchChannel or leave) replaced this one', { retryable: false })
+const lostConnection = (): SessionError =>
+  new SessionError('SUPERSEDED', 'the connection ended while a renewed token waited for it', { retryable: false })
 const disposedError = (): SessionError => new SessionError('DISPOSED', 'the session was disposed: create a new one', { retryable: false })
 const ALL: readonly CommandKind[] = ['join', 'upgrade', 'downgrade', 'leave', 'reconnect', 'renew']
 
@@ -74,6 +76,7 @@ export function createSession(options: SessionOptions): Session {
     random: options.random ?? (() => Math.random()),
     joinTimeoutMs,
     audienceTokens,
+    ownLeaves: { count: 0 },
     emit: (event) => out.emit(event),
     onToken: (follower) => renewals.renewed(follower),
   }
@@ -81,15 +84,30 @@ export function createSession(options: SessionOptions): Session {
   const lifetime$ = sessionLifetime(rt)
   let disposed = false
 
-  // Agora dropped the client while a command ran: the command's SDK calls fail or it rejoins;
-  // once the queue is idle, a client still disconnected is reported (applyDrop).
+  // Agora dropped the client for good while a command ran: the command's SDK calls fail; once
+  // the queue is idle, a client still disconnected is reported (applyDrop).
   let droppedFor: string | undefined
-  const queue = new CommandQueue(() => {
+  const queue = new CommandQueue(scheduler, () => {
     if (droppedFor !== undefined && client.connectionState === 'DISCONNECTED') applyDrop(droppedFor)
     droppedFor = undefined
+    syncWithClient()
     renewals.reconcile()
   })
   const renewals = forwardRenewals(rt, () => queue)
+
+  /**
+   * Between commands, the status says what the client is doing: `reconnecting` while the SDK
+   * gets its connection back by itself, `joined` when it is back; a client that left the
+   * channel unnoticed (no event, or one lost in a command's unwinding) is a drop.
+   */
+  const syncWithClient = (): void => {
+    const { status } = out.state
+    if (disposed || rt.active === undefined || queue.has(['reconnect'])) return
+    const sdkState = client.connectionState
+    if (sdkState === 'DISCONNECTED' && (status === 'joined' || status === 'reconnecting')) return startReconnect('disconnected')
+    const next = status === 'joined' || status === 'reconnecting' ? inChannelStatus(rt) : status
+    if (next !== status) out.setState({ ...out.state, status: next })
+  }
 
   const startReconnect = (reason: 'token-expired' | 'disconnected'): void => {
     const conn = rt.active
@@ -120,54 +138,123 @@ export function createSession(options: SessionOptions): Session {
     out.setState({ status: 'failed', channel: null, role: roleNow(rt), error })
   }
 
-  const stopWatching = watchSdkEvents(client, {
+  const stopWatching = watchSdkEvents(client, () => ctx.ownLeaves.count > 0, {
     willExpire: () => {
-      out.emit({ type: 'sdk-will-expire', channel: rt.active?.channel ?? '' })
-      if (rt.active !== undefined) store.renewNow(rt.active.follower.scope)
+      if (rt.active === undefined) return
+      out.emit({ type: 'sdk-will-expire', channel: rt.active.channel })
+      store.renewNow(rt.active.follower.scope)
     },
     didExpire: () => {
-      if (!queue.has(['reconnect'])) out.emit({ type: 'sdk-did-expire', channel: rt.active?.channel ?? '' })
+      if (rt.active === undefined) return
+      out.emit({ type: 'sdk-did-expire', channel: rt.active.channel })
       startReconnect('token-expired')
     },
-    disconnected: (reason) => {
+    dropped: (reason) => {
+      if (rt.active === undefined) return
+      // A renewal waiting on the connection that ended ends with it.
+      queue.abort(['renew'], lostConnection())
       // Banned, the uid taken, the license refused: rejoining would not help, the state says so.
-      // Anything else (network, server): rejoin like after an expiry.
-      if (!isFatalDisconnect(reason)) return startReconnect('disconnected')
-      if (queue.busy) droppedFor = reason
-      else applyDrop(reason)
+      // Anything else (the token's expiry, the network, the server, a quit, a leave the session
+      // did not make): rejoin.
+      if (isFatalDisconnect(reason)) {
+        if (queue.busy) droppedFor = reason
+        else applyDrop(reason)
+      } else startReconnect(reason === 'TOKEN_EXPIRE' ? 'token-expired' : 'disconnected')
+    },
+    reconnecting: () => {
+      if (rt.active === undefined) return
+      out.emit({ type: 'reconnecting', channel: rt.active.channel, reason: 'network', attempt: 1 })
+      syncWithClient()
+    },
+    reconnected: () => {
+      if (rt.active === undefined) return
+      syncWithClient()
+      out.emit({ type: 'reconnected', channel: rt.active.channel, role: rt.active.role, republishNeeded: false })
+      renewals.resume()
     },
   })
 
   const guard = <T>(run: () => Promise<T>): Promise<T> => (disposed ? Promise.reject(disposedError()) : run())
 
+  /**
+   * A command's deadline: past it, the command settles with `error()` at once, whatever the
+   * SDK does (it unwinds meanwhile). One that had started owned the status: the state says
+   * where the session is left (still in its channel, or out); one still queued changed nothing,
+   * and only its `error` event says so.
+   */
+  const deadline = (error: (started: boolean) => SessionError) => {
+    const tracker = {
+      started: false,
+      deadline: {
+        ms: joinTimeoutMs,
+        error: (): SessionError => {
+          const e = error(tracker.started)
+          if (tracker.started) return out.report(e, rt.active, roleNow(rt), inChannelStatus(rt))
+          out.emit({ type: 'error', code: e.code, message: e.message })
+          return e
+        },
+      },
+      /** `run`, marking the command as started. */
+      run:
+        (run: (signal: AbortSignal) => Promise<void>) =>
+        (signal: AbortSignal): Promise<void> => {
+          tracker.started = true
+          return run(signal)
+        },
+    }
+    return tracker
+  }
+
   /** `role: 'current'` is decided when the command runs (after an upgrade queued before it). */
   const joinCommand = (channel: string, role: ClientRoleName | 'current'): Promise<void> =>
     guard(async () => {
       validateChannelName(channel)
+      const limit = deadline((started) => {
+        const waiting = !started
+          ? 'the commands before it had not finished'
+          : client.connectionState === 'CONNECTING'
+            ? "Agora did not answer the SDK's join: the network may be offline or blocking Agora"
+            : 'no token came from the token server in time'
+        return new SessionError('JOIN_TIMEOUT', `joining "${channel}" took longer than ${joinTimeoutMs} ms (${waiting}); the session gave up`, {
+          retryable: true,
+        })
+      })
       return queue.run(
         'join',
-        (signal) => joinOrSwitch(rt, channel, role === 'current' ? (rt.active?.role ?? roleNow(rt)) : role, signal),
-        ['join', 'reconnect'],
-        superseded,
+        limit.run((signal) => joinOrSwitch(rt, channel, role === 'current' ? (rt.active?.role ?? roleNow(rt)) : role, signal)),
+        { supersedes: ['join', 'reconnect', 'renew'], reason: superseded, deadline: limit.deadline },
       )
     })
 
   const roleCommand = (kind: 'upgrade' | 'downgrade'): Promise<void> =>
-    guard(() =>
-      queue.run(kind, async (signal) => {
-        const conn = rt.active
-        if (conn === undefined || out.state.status === 'failed') {
-          throw new SessionError('ROLE_CHANGE_FAILED', `cannot ${kind === 'upgrade' ? 'upgrade to host' : 'downgrade to audience'}: join a channel first`)
-        }
-        out.setStatus(kind === 'upgrade' ? 'upgrading' : 'downgrading')
-        try {
-          settle(rt, await (kind === 'upgrade' ? upgradeToHost : downgradeToAudience)(ctx, conn, signal))
-        } catch (error) {
-          if (signal.aborted) throw signal.reason
-          out.fail(error, rt.active, roleNow(rt))
-        }
-      }),
-    )
+    guard(() => {
+      const what = kind === 'upgrade' ? 'upgrade to host' : 'downgrade to audience'
+      const limit = deadline(
+        (started) =>
+          new SessionError(
+            'ROLE_CHANGE_FAILED',
+            `the ${what} took longer than ${joinTimeoutMs} ms (${started ? `the SDK is ${client.connectionState}` : 'the commands before it had not finished'}): the role is still ${roleNow(rt)}; try again once joined`,
+            { retryable: true },
+          ),
+      )
+      return queue.run(
+        kind,
+        limit.run(async (signal) => {
+          const conn = rt.active
+          if (conn === undefined || out.state.status === 'failed') {
+            throw new SessionError('ROLE_CHANGE_FAILED', `cannot ${what}: join a channel first`)
+          }
+          out.setStatus(kind === 'upgrade' ? 'upgrading' : 'downgrading')
+          try {
+            settle(rt, await (kind === 'upgrade' ? upgradeToHost : downgradeToAudience)(ctx, conn, signal))
+          } catch (error) {
+            if (signal.aborted) throw signal.reason
+            out.fail(error, rt.active, roleNow(rt), inChannelStatus(rt))
+          }
+        }),
+        { deadline: limit.deadline },
+      )
+    })
 
   const session: Session = {
     state$: out.state$.asObservable(),
@@ -202,8 +289,7 @@ export function createSession(options: SessionOptions): Session {
             await leaveChannel(rt, true)
             out.setState({ status: 'idle', channel: null, role: roleNow(rt) })
           },
-          ALL,
-          superseded,
+          { supersedes: ALL, reason: superseded },
         ),
       ),
     dispose: () => {
@@ -214,11 +300,11 @@ export function createSession(options: SessionOptions): Session {
         async () => {
           await leaveChannel(rt, true)
           stopWatching()
+          renewals.stop()
           if (ownsStore) store.dispose()
           out.close(roleNow(rt))
         },
-        ALL,
-        disposedError,
+        { supersedes: ALL, reason: disposedError },
       )
     },
     [Symbol.asyncDispose]: () => session.dispose(),

@@ -2,6 +2,7 @@ import { timer } from 'rxjs'
 import { SessionError } from '../errors.js'
 import type { IssuedToken } from '../store/IssuedToken.js'
 import type { SessionClient } from './SessionClient.js'
+import { leaveClient } from './leaveClient.js'
 import type { SessionContext } from './SessionContext.js'
 
 /**
@@ -54,8 +55,7 @@ export function joinWithTimeout(
       if (join === undefined) return finish(() => reject(reason))
       trackUnwinding(client, join)
       finish(() => {
-        void client
-          .leave()
+        void leaveClient(ctx)
           .catch(() => {})
           .then(() => reject(reason))
       })

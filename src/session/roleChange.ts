@@ -34,9 +34,19 @@ export async function upgradeToHost(ctx: SessionContext, conn: Connection, signa
   if (conn.role === 'host') return conn
   const scope = tokenScope(ctx, conn.channel, 'host')
   const follower = new TokenFollower(ctx.store, scope, ctx.onToken)
+  // Back to audience in the order of a downgrade (the role, then the token): a host never holds
+  // a token without publish privileges.
   const restore = async (): Promise<void> => {
-    await ctx.client.renewToken((conn.follower.current ?? conn.sdkToken).token).catch(() => {})
     await ctx.client.setClientRole('audience').catch(() => {})
+    await ctx.client.renewToken((conn.follower.current ?? conn.sdkToken).token).catch(() => {})
+  }
+  // A restore waits no longer than the command may: if it is cut short, it goes on in the background.
+  const restoreWithin = (): Promise<void> => abortable(restore(), signal).catch(() => {})
+  /** The SDK call on its way, if any: a restore after a cut-short upgrade waits for it. */
+  let inFlight: Promise<unknown> | undefined
+  const send = <T>(call: Promise<T>): Promise<T> => {
+    inFlight = call
+    return abortable(call, signal)
   }
   try {
     const token = await abortable(follower.first, signal).catch((error: unknown) => {
@@ -55,21 +65,27 @@ export async function upgradeToHost(ctx: SessionContext, conn: Connection, signa
     }
     throwIfAborted(signal)
     try {
-      await ctx.client.renewToken(token.token)
+      await send(ctx.client.renewToken(token.token))
     } catch (error) {
-      await restore()
+      throwIfAborted(signal)
+      await restoreWithin()
       throw failed('renew-token', 'the SDK refused the publisher token; the previous token is back, still audience', error)
     }
     try {
-      await ctx.client.setClientRole('host')
+      await send(ctx.client.setClientRole('host'))
     } catch (error) {
-      await restore()
+      throwIfAborted(signal)
+      await restoreWithin()
       throw failed('set-client-role', 'the SDK refused the host role; the previous token and the audience role are back', error)
     }
     conn.follower.release()
     return { channel: conn.channel, role: 'host', follower, sdkToken: token }
   } catch (error) {
     follower.release()
+    // Cut short (superseded, or past its deadline while the SDK did not answer): the SDK may
+    // still take the publisher token or the host role later; once that call has settled, the
+    // audience role and token are put back.
+    if (inFlight !== undefined && signal.aborted) void inFlight.then(restore, restore)
     throw error
   }
 }
@@ -85,7 +101,7 @@ export async function toAudienceToken(ctx: SessionContext, conn: Connection, sig
   try {
     const token = await abortable(follower.first, signal)
     assertFits(ctx, token, conn.channel, scope)
-    await ctx.client.renewToken(token.token)
+    await abortable(ctx.client.renewToken(token.token), signal)
     conn.follower.release()
     return { channel: conn.channel, role: 'audience', follower, sdkToken: token }
   } catch (error) {
@@ -105,12 +121,12 @@ export async function downgradeToAudience(ctx: SessionContext, conn: Connection,
   if (conn.role === 'audience') return conn
   const tracks = [...ctx.client.localTracks]
   if (tracks.length > 0) {
-    await ctx.client.unpublish(tracks).catch((error: unknown) => {
-      throw failed('unpublish', 'could not unpublish the local tracks; still host', error)
+    await abortable(ctx.client.unpublish(tracks), signal).catch((error: unknown) => {
+      throw signal.aborted ? signal.reason : failed('unpublish', 'could not unpublish the local tracks; still host', error)
     })
   }
-  await ctx.client.setClientRole('audience').catch((error: unknown) => {
-    throw failed('set-client-role', 'the SDK refused the audience role; still host', error)
+  await abortable(ctx.client.setClientRole('audience'), signal).catch((error: unknown) => {
+    throw signal.aborted ? signal.reason : failed('set-client-role', 'the SDK refused the audience role; still host', error)
   })
   try {
     return await toAudienceToken(ctx, conn, signal)

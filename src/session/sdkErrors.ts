@@ -13,7 +13,8 @@ function asSdkError(error: unknown): SdkErrorLike | undefined {
   return typeof code === 'string' ? { code, message: typeof message === 'string' ? message : '', data } : undefined
 }
 
-type TokenVerdict = 'expired' | 'invalid' | undefined
+/** What Agora said of a token: it expired, it was refused, or the error is not about the token. */
+export type TokenVerdict = 'expired' | 'invalid' | undefined
 
 // What the SDK says of a token, by number first. AgoraRTCErrorCode is a type-only enum, so codes
 // are matched as strings; the numbers are the SDK's own enums (agora-rtc-sdk-ng 4.24.8 bundle).
@@ -36,6 +37,8 @@ const GATEWAY: ReadonlyMap<number, TokenVerdict> = new Map([
   [109, 'expired'], // ERR_DYNAMIC_KEY_TIMEOUT
   [118, 'expired'], // ERR_DYNAMIC_KEY_EXPIRED
   [110, 'invalid'], // ERR_NO_AUTHORIZED
+  [119, 'invalid'], // ERR_STATIC_USE_DYANMIC_KE (sic): a token where the project expects none
+  [120, 'invalid'], // ERR_DYNAMIC_USE_STATIC_KE (sic): no token where the project expects one
   [2013, 'invalid'], // ERR_INVALID_VENDOR_KEY
 ])
 
@@ -69,6 +72,19 @@ function tokenVerdict(error: unknown): TokenVerdict {
   return undefined
 }
 
+/**
+ * What a refused `join()` says of the token, given how long our deadline (computed in the token
+ * server's clock) says it has left. The gateway's ERR_NO_AUTHORIZED (110) at join reaches the app
+ * as `TOKEN_EXPIRE` "dynamic key expired" (agora-rtc-sdk-ng 4.24.8: `e.data.code===$x.ERR_NO_AUTHORIZED`
+ * → `new KL(IN.TOKEN_EXPIRE,"dynamic key expired")`, closing with `TOKEN_EXPIRE`): for a token that
+ * is still alive, that is a refusal, not an expiry. The access point's own "dynamic key expired"
+ * (`CAN_NOT_GET_GATEWAY_SERVER`) is an expiry by Agora's clock.
+ */
+export function joinVerdict(error: unknown, tokenLeftMs: number): TokenVerdict {
+  const verdict = tokenVerdict(error)
+  return verdict === 'expired' && asSdkError(error)?.code === 'TOKEN_EXPIRE' && tokenLeftMs > 0 ? 'invalid' : verdict
+}
+
 /** Whether the SDK refused a token as expired. */
 export function isExpiredTokenError(error: unknown): boolean {
   return tokenVerdict(error) === 'expired'
@@ -98,20 +114,20 @@ const mapped = (error: unknown, code: SessionErrorCode, message: string): Sessio
 /**
  * Maps an SDK error from `join()` to the library's code, keeping the SDK error as `cause`:
  * expired → `TOKEN_EXPIRED`; refused token → `TOKEN_INVALID`; `UID_CONFLICT` and anything
- * else → `JOIN_REJECTED`.
+ * else → `JOIN_REJECTED`. `verdict` overrides what the error alone says (see {@link joinVerdict}).
  */
-export function joinError(error: unknown, channel: string): SessionError {
+export function joinError(error: unknown, channel: string, verdict: TokenVerdict = tokenVerdict(error)): SessionError {
   if (isSessionError(error)) return error
   const detail = detailOf(error)
-  const verdict = tokenVerdict(error)
   if (verdict === 'expired') {
     return mapped(error, 'TOKEN_EXPIRED', `Agora refused the token for "${channel}" as expired (${detail}): check the token server's clock and expiry`)
   }
   if (verdict === 'invalid') {
+    const reportedAsExpiry = asSdkError(error)?.code === 'TOKEN_EXPIRE' ? ', reported by the SDK as an expiry though the token is valid' : ''
     return mapped(
       error,
       'TOKEN_INVALID',
-      `Agora refused the token for "${channel}" (${detail}): check that the token server uses this app id and its certificate, and the same channel and uid`,
+      `Agora refused the token for "${channel}" (${detail}${reportedAsExpiry}): check that the token server uses this app id and its certificate, and the same channel and uid`,
     )
   }
   if (asSdkError(error)?.code === 'UID_CONFLICT') {

@@ -89,10 +89,10 @@ export class TokenLineage {
    * Renews now (the SDK said the token will expire), unless a renewal is already running, or
    * (without `force`) the current token is younger than the minimum renewal interval and not
    * expired, or it is dead and a retry after failures is already set (that backoff paces a
-   * dropped client). Also retries at once after a permanent failure. A server's `Retry-After`
+   * dropped client; `urgent`, for a user waiting on a join, cuts it short). Also retries at once after a permanent failure. A server's `Retry-After`
    * is honoured: the attempt waits for it, unless `force` (Agora refused the token as expired).
    */
-  renewNow(force = false): void {
+  renewNow(force = false, urgent = false): void {
     const current = this.#current
     if (this.#stopped || current === undefined || this.#inFlight) return
     const now = this.deps.scheduler.now()
@@ -101,8 +101,8 @@ export class TokenLineage {
     // Past the deadline, with a retry already set after failures, its backoff stands: every
     // pass of the session's reconnect loop nudges, and would add a request per dropped client
     // per pass to the crowd that meets the token server when it comes back (npm run bench,
-    // Herd). A wake-up still cuts the backoff short.
-    if (!force && this.#failures > 0 && Number.isFinite(this.#nextAttemptAt) && now >= current.expiresAt) return
+    // Herd). A wake-up, or a user waiting on a join (`urgent`), still cuts the backoff short.
+    if (!force && !urgent && this.#failures > 0 && Number.isFinite(this.#nextAttemptAt) && now >= current.expiresAt) return
     this.#nextAttemptAt = force ? now : Math.max(now, this.#retryAfterUntil)
     this.check()
   }

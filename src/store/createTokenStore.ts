@@ -70,9 +70,11 @@ export interface TokenStore {
   /**
    * Renew the watched token of `request` now: deduped with a renewal in flight, and
    * rate-limited (not within the minimum renewal interval of the last one) unless `force`
-   * (Agora refused the token as expired though our clock says it is alive).
+   * (Agora refused the token as expired though our clock says it is alive). A dead token whose
+   * renewal is backing off after failures waits for the backoff, unless `urgent` (a user is
+   * waiting on a join); the server's `Retry-After` is honoured either way, unless `force`.
    */
-  renewNow(request: TokenRequest, options?: { force?: boolean }): void
+  renewNow(request: TokenRequest, options?: { force?: boolean; urgent?: boolean }): void
   readonly events$: Observable<StoreEvent>
   /**
    * Whether the cache serves wildcard tokens (channel `*`, `''` or a pattern). Some Agora
@@ -264,7 +266,7 @@ export function createTokenStore(options: TokenStoreOptions): TokenStore {
     renewNow: (request, options = {}) => {
       if (disposed) return
       const key = requestKey(request)
-      for (const lineage of [lineages.get(key), lineages.get(`${key} exact`)]) lineage?.renewNow(options.force === true)
+      for (const lineage of [lineages.get(key), lineages.get(`${key} exact`)]) lineage?.renewNow(options.force === true, options.urgent === true)
     },
     events$: events$.asObservable(),
     get wildcards() {

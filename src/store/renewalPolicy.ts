@@ -2,9 +2,12 @@
  * When to renew a token: a pure strategy, so a benchmark can apply it to 100,000 tokens.
  *
  * - `lead`: renew this long before the deadline: `leadFraction` of the lifetime, at least
- *   `minLeadMs`, at most half the lifetime (short tokens). The 150 s floor covers a background
- *   tab's timer firing up to 60 s late (Chrome runs them once a minute) and a token server
- *   that is down for two minutes right when the renewal is due.
+ *   `minLeadMs`, at most `maxLeadFraction` of the lifetime (short tokens). The 6-minute floor
+ *   rides out a token server that is down for 5 minutes right when the renewal is due (failed
+ *   renewals retry with backoff, and once more at the SDK's will-expire, 30 s before the
+ *   deadline: `npm run bench`, Herd) and covers a background tab's timer firing up to 60 s
+ *   late (Chrome runs them once a minute). A short token renews before the SDK's will-expire
+ *   warning whenever its lifetime allows it (60-s tokens: 36 s ahead).
  * - Renewals of a token that replaced an earlier one renew at `deadline - lead - jitter`, with
  *   `jitter` up to `jitterFraction` of the lifetime: late, so few tokens are fetched.
  * - The first subscriber token of a scope renews anywhere in the last `firstRenewalSpread` of
@@ -15,6 +18,8 @@
 export interface RenewalPolicy {
   minLeadMs: number
   leadFraction: number
+  /** The lead is at most this share of the lifetime. */
+  maxLeadFraction: number
   jitterFraction: number
   firstRenewalSpread: number
   /**
@@ -27,8 +32,9 @@ export interface RenewalPolicy {
 
 /** The defaults: see {@link RenewalPolicy}. */
 export const DEFAULT_RENEWAL_POLICY: RenewalPolicy = {
-  minLeadMs: 150_000,
+  minLeadMs: 360_000,
   leadFraction: 0.02,
+  maxLeadFraction: 0.6,
   jitterFraction: 0.01,
   firstRenewalSpread: 0.8,
   minRenewIntervalMs: 10_000,
@@ -36,7 +42,7 @@ export const DEFAULT_RENEWAL_POLICY: RenewalPolicy = {
 
 /** How long before its deadline a token of this lifetime must be renewed, in ms. */
 export function renewalLeadMs(lifetimeMs: number, policy: RenewalPolicy): number {
-  return Math.min(Math.max(policy.minLeadMs, policy.leadFraction * lifetimeMs), lifetimeMs / 2)
+  return Math.min(Math.max(policy.minLeadMs, policy.leadFraction * lifetimeMs), lifetimeMs * policy.maxLeadFraction)
 }
 
 /** The shortest time between two renewals of a token of this lifetime, in ms. */

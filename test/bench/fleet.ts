@@ -1,4 +1,4 @@
-import { DEFAULT_RENEWAL_POLICY, renewAt } from '../../src/index'
+import { DEFAULT_RENEWAL_POLICY, renewAt, type RenewalPolicy } from '../../src/index'
 
 /** The fleet scenario; the README's description comes from these numbers. */
 export const FLEET = {
@@ -10,6 +10,14 @@ export const FLEET = {
   /** The SDK's token-privilege-will-expire comes this long before expiry. */
   willExpireLeadMs: 30_000,
 } as const
+
+/**
+ * 0.1's policy, for the cost of riding out a 5-minute outage: a 150-s lead (at most half the
+ * lifetime). The library now renews 6 minutes ahead.
+ */
+export const PREVIOUS_RENEWAL_POLICY: RenewalPolicy = { ...DEFAULT_RENEWAL_POLICY, minLeadMs: 150_000, maxLeadFraction: 0.5 }
+/** Riding out the outage may cost at most this many more renewal requests than 0.1's policy. */
+export const FLEET_COST_TARGET = 1.1
 
 /** Renewal requests of one policy, binned by second. */
 export interface FleetFigures {
@@ -56,14 +64,16 @@ function figures(bins: Int32Array): FleetFigures {
  *
  * - library: the pure `renewAt` with `DEFAULT_RENEWAL_POLICY`, an independent `Math.random` draw
  *   per decision, `'first'` for the first token and `'renewal'` for every later one;
+ * - previous: the same with 0.1's policy ({@link PREVIOUS_RENEWAL_POLICY}), for the request count;
  * - will-expire: renew when the SDK's `token-privilege-will-expire` arrives, 30 s before expiry
  *   (the guide's way): every client keeps the phase of its join forever.
  * - uniform: the library's number of requests at independent uniformly random times over the
  *   same 8 hours: the floor that random timing alone sets on 1-second peaks (Poisson noise).
  */
-export function runFleet(): { library: FleetFigures; willExpire: FleetFigures; uniform: FleetFigures } {
+export function runFleet(): { library: FleetFigures; previous: FleetFigures; willExpire: FleetFigures; uniform: FleetFigures } {
   const seconds = FLEET.durationMs / 1000
   const library = new Int32Array(seconds)
+  const previous = new Int32Array(seconds)
   const willExpire = new Int32Array(seconds)
   const uniform = new Int32Array(seconds)
   const random = (): number => Math.random()
@@ -74,12 +84,17 @@ export function runFleet(): { library: FleetFigures; willExpire: FleetFigures; u
   for (let c = 0; c < FLEET.clients; c++) {
     const joinedAt = Math.random() * FLEET.joinWindowMs
 
-    let token = { receivedAt: joinedAt, expiresAt: joinedAt + FLEET.tokenLifetimeMs }
-    let at = renewAt(token, joinedAt, DEFAULT_RENEWAL_POLICY, random, 'first')
-    while (at < FLEET.durationMs) {
-      count(library, at)
-      token = { receivedAt: at, expiresAt: at + FLEET.tokenLifetimeMs }
-      at = renewAt(token, at, DEFAULT_RENEWAL_POLICY, random, 'renewal')
+    for (const [bins, policy] of [
+      [library, DEFAULT_RENEWAL_POLICY],
+      [previous, PREVIOUS_RENEWAL_POLICY],
+    ] as const) {
+      let token = { receivedAt: joinedAt, expiresAt: joinedAt + FLEET.tokenLifetimeMs }
+      let at = renewAt(token, joinedAt, policy, random, 'first')
+      while (at < FLEET.durationMs) {
+        count(bins, at)
+        token = { receivedAt: at, expiresAt: at + FLEET.tokenLifetimeMs }
+        at = renewAt(token, at, policy, random, 'renewal')
+      }
     }
 
     for (let t = joinedAt + FLEET.tokenLifetimeMs - FLEET.willExpireLeadMs; t < FLEET.durationMs; t += FLEET.tokenLifetimeMs - FLEET.willExpireLeadMs) {
@@ -88,5 +103,5 @@ export function runFleet(): { library: FleetFigures; willExpire: FleetFigures; u
   }
   const libraryFigures = figures(library)
   for (let i = 0; i < libraryFigures.requests; i++) count(uniform, Math.random() * FLEET.durationMs)
-  return { library: libraryFigures, willExpire: figures(willExpire), uniform: figures(uniform) }
+  return { library: libraryFigures, previous: figures(previous), willExpire: figures(willExpire), uniform: figures(uniform) }
 }

@@ -9,8 +9,10 @@ export const HERD = {
   joinWindowMs: 3_600_000,
   /** The token server goes down at this moment (well after every client has renewed once)... */
   outageAtMs: 3 * 3_600_000,
-  /** ...for this long. */
+  /** ...for this long (judged: no client dropped)... */
   outageMs: 5 * 60_000,
+  /** ...and, reported, for this long. */
+  longOutageMs: 10 * 60_000,
   /** Measured: the first minute after it is back. */
   afterMs: 60_000,
   /** The SDK's token-privilege-will-expire comes this long before expiry. */
@@ -114,11 +116,11 @@ class Counter {
     if (i >= 0 && i < this.bins.length) this.bins[i] = (this.bins[i] ?? 0) + 1
   }
 
-  figures(expired: number, lastRecoveredMs: number): HerdFigures {
-    const back = HERD.outageAtMs + HERD.outageMs
+  figures(expired: number, lastRecoveredMs: number, outageMs: number): HerdFigures {
+    const back = HERD.outageAtMs + outageMs
     const first = Math.floor((back - this.fromMs) / 1000)
     const minute = [...this.bins.subarray(first, first + HERD.afterMs / 1000)]
-    const outage = [...this.bins.subarray(first - HERD.outageMs / 1000, first)]
+    const outage = [...this.bins.subarray(first - outageMs / 1000, first)]
     const sum = (xs: number[]): number => xs.reduce((s, n) => s + n, 0)
     return {
       peakPerSec: Math.max(...minute),
@@ -131,9 +133,18 @@ class Counter {
   }
 }
 
-const down = (atMs: number): boolean => atMs >= HERD.outageAtMs && atMs < HERD.outageAtMs + HERD.outageMs
-const endMs = HERD.outageAtMs + HERD.outageMs + 10 * 60_000
-const counterFor = (): Counter => new Counter(HERD.outageAtMs - 60_000, endMs)
+/** One run's outage: the token server is down from `HERD.outageAtMs` for `outageMs`. */
+interface Outage {
+  outageMs: number
+  down(atMs: number): boolean
+  endMs: number
+}
+const outageOf = (outageMs: number): Outage => ({
+  outageMs,
+  down: (atMs) => atMs >= HERD.outageAtMs && atMs < HERD.outageAtMs + outageMs,
+  endMs: HERD.outageAtMs + outageMs + 10 * 60_000,
+})
+const counterFor = ({ endMs }: Outage): Counter => new Counter(HERD.outageAtMs - 60_000, endMs)
 /** What the library's HTTP source gives the store while the server is down (connection refused). */
 const refused = new SessionError('TOKEN_FETCH_FAILED', 'could not reach the token server', { retryable: true })
 
@@ -148,8 +159,9 @@ const RECONNECT = 3
  * DEFAULT_RETRY_POLICY and the time left), plus the session's nudges (src/session): `renewNow`
  * at the SDK's will-expire, and on every pass of the reconnect loop after did-expire.
  */
-function runLibrary(random: () => number): HerdFigures {
-  const counter = counterFor()
+function runLibrary(random: () => number, outage: Outage): HerdFigures {
+  const { down, endMs } = outage
+  const counter = counterFor(outage)
   const queue = new EventQueue()
   const receivedAt = new Float64Array(HERD.clients)
   const expiresAt = new Float64Array(HERD.clients)
@@ -175,7 +187,7 @@ function runLibrary(random: () => number): HerdFigures {
   const attempt = (c: number, atMs: number): void => {
     counter.count(atMs)
     if (!down(atMs)) {
-      if (failures[c] !== 0) lastRecoveredMs = Math.max(lastRecoveredMs, atMs - HERD.outageAtMs - HERD.outageMs)
+      if (failures[c] !== 0) lastRecoveredMs = Math.max(lastRecoveredMs, atMs - HERD.outageAtMs - outage.outageMs)
       adopt(c, atMs, 'renewal')
       return
     }
@@ -233,7 +245,7 @@ function runLibrary(random: () => number): HerdFigures {
       nudge(c, at)
     }
   }
-  return counter.figures(wasExpired.reduce((s, n) => s + n, 0), lastRecoveredMs)
+  return counter.figures(wasExpired.reduce((s, n) => s + n, 0), lastRecoveredMs, outage.outageMs)
 }
 
 /**
@@ -241,8 +253,9 @@ function runLibrary(random: () => number): HerdFigures {
  * did-expire fetch again and join; each fetch retried every 5 s until it works (the two loops
  * of a client whose token expired run side by side, as the baseline's two handlers do).
  */
-function runBaseline(random: () => number): HerdFigures {
-  const counter = counterFor()
+function runBaseline(random: () => number, outage: Outage): HerdFigures {
+  const { down, endMs } = outage
+  const counter = counterFor(outage)
   const queue = new EventQueue()
   const expiresAt = new Float64Array(HERD.clients)
   const wasExpired = new Uint8Array(HERD.clients)
@@ -283,22 +296,23 @@ function runBaseline(random: () => number): HerdFigures {
       continue
     }
     startedFor.delete(k)
-    if (running !== undefined) lastRecoveredMs = Math.max(lastRecoveredMs, at - HERD.outageAtMs - HERD.outageMs)
+    if (running !== undefined) lastRecoveredMs = Math.max(lastRecoveredMs, at - HERD.outageAtMs - outage.outageMs)
     const heldExpiry = running ?? expiry
     if (heldExpiry !== expiry) continue // the other loop already brought a new token
     // renewToken works while the token lives; after did-expire only the join loop's token is used.
     if (loop === RENEW_LOOP && at >= expiry) continue
     adopt(c, at)
   }
-  return counter.figures(wasExpired.reduce((s, n) => s + n, 0), lastRecoveredMs)
+  return counter.figures(wasExpired.reduce((s, n) => s + n, 0), lastRecoveredMs, outage.outageMs)
 }
 
 /**
  * 100,000 clients on 1-hour tokens in their steady state (joined at random moments over an
- * hour), the token server down for 5 minutes: requests per second around the outage for the
+ * hour), the token server down for `outageMs` (5 minutes unless said): requests per second around the outage for the
  * library and for the guide-style baseline. Requests are taken to be answered at once (failing
  * at once while the server is down: connection refused, no Retry-After).
  */
-export function runHerd(random: () => number = () => Math.random()): { library: HerdFigures; baseline: HerdFigures } {
-  return { library: runLibrary(random), baseline: runBaseline(random) }
+export function runHerd(random: () => number = () => Math.random(), outageMs: number = HERD.outageMs): { library: HerdFigures; baseline: HerdFigures } {
+  const outage = outageOf(outageMs)
+  return { library: runLibrary(random, outage), baseline: runBaseline(random, outage) }
 }

@@ -47,6 +47,19 @@ describe('React bindings', () => {
     await t.session.dispose()
   })
 
+  it('useChannel shows a refusal that leaves the state as it was (an invalid channel name), and clears it on the next channel', async () => {
+    const t = harness()
+    const view = render(<Room session={t.session} channel={'x'.repeat(65)} />)
+    await advance(1_000)
+    expect(view.getByTestId('room').textContent).toBe('idle - audience INVALID_ARGUMENT no-token')
+    expect(calls(t, 'join')).toBe(0)
+    view.rerender(<Room session={t.session} channel="lobby" />)
+    await advance(1_000)
+    expect(view.getByTestId('room').textContent).toBe('joined lobby audience  valid')
+    view.unmount()
+    await t.session.dispose()
+  })
+
   it('StrictMode on a session already in the channel: no command at all (no leave, no second join)', async () => {
     const t = harness()
     await t.session.join('lobby')

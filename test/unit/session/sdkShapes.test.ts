@@ -40,15 +40,15 @@ async function untilRenewal(t: ReturnType<typeof rig>): Promise<void> {
 }
 
 /**
- * Joins, then lets the SDK reconnect while the session hands it a renewed token: the SDK's
- * `renewToken` waits, until the test settles the returned promise.
+ * Joins, hands the SDK a renewed token, and the connection goes while the SDK's `renewToken`
+ * is on its way: it waits (for the reconnection), until the test settles the returned promise.
  */
 async function renewalDuringReconnect(t: ReturnType<typeof rig>) {
   await t.session.join('lobby')
   const held = deferred()
   t.steps.renewToken = () => held.promise
-  t.state('RECONNECTING')
   await untilRenewal(t)
+  t.state('RECONNECTING')
   return held
 }
 
@@ -169,11 +169,12 @@ describe('session against SDK-shaped errors and events', () => {
     await t.session.dispose()
   })
 
-  it('a renewal during RECONNECTING waits for the reconnection and reports nothing', async () => {
+  it('a renewal caught by RECONNECTING waits for the reconnection and reports nothing', async () => {
     const t = rig()
     const reconnected = await renewalDuringReconnect(t)
     await advance(5_000, 100)
     expect(t.callsOf('renewToken')).toHaveLength(1)
+    expect(t.session.state.status).toBe('reconnecting')
     t.state('CONNECTED')
     reconnected.resolve()
     await advance(1_000, 100)
@@ -181,6 +182,23 @@ describe('session against SDK-shaped errors and events', () => {
     expect(t.ofType('token-renewed').length).toBeGreaterThanOrEqual(1)
     expect(t.callsOf('join')).toHaveLength(1)
     expect(t.session.state.status).toBe('joined')
+    await t.session.dispose()
+  })
+
+  it('hands no renewed token to a RECONNECTING SDK: it goes over once the SDK is back, and a switch meanwhile goes ahead', async () => {
+    const t = rig()
+    await t.session.join('lobby')
+    t.state('RECONNECTING')
+    expect(t.session.state).toMatchObject({ status: 'reconnecting', channel: 'lobby' })
+    expect(t.ofType('reconnecting')).toMatchObject([{ channel: 'lobby', reason: 'network', attempt: 1 }])
+    await advance(3_600_000 - 60_000, 10_000) // past every renewal time of the 1-hour token
+    expect(t.callsOf('renewToken')).toHaveLength(0)
+    t.state('CONNECTED')
+    await advance(1_000, 100)
+    expect(t.callsOf('renewToken')).toHaveLength(1)
+    expect(t.ofType('reconnected')).toMatchObject([{ channel: 'lobby', republishNeeded: false }])
+    expect(t.session.state.status).toBe('joined')
+    expect(t.callsOf('join')).toHaveLength(1) // no rejoin
     await t.session.dispose()
   })
 

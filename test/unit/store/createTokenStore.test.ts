@@ -65,15 +65,16 @@ describe('createTokenStore', () => {
   it('renews 1-hour tokens once per lifetime, at least 60 s early, for 24 hours without a gap', async () => {
     const day = await runDay(0)
     expect(day.gaps).toBe(0)
-    expect(day.renewals.length).toBeGreaterThanOrEqual(24)
-    expect(day.renewals.length).toBeLessThanOrEqual(25)
+    // Each 1-hour token serves about 54 minutes (renewed 6 minutes ahead, plus jitter).
+    expect(day.renewals.length).toBeGreaterThanOrEqual(26)
+    expect(day.renewals.length).toBeLessThanOrEqual(27)
     expect(day.source.requests).toHaveLength(day.renewals.length + 1)
     for (let i = 1; i < day.tokens.length; i++) {
       const previous = day.tokens[i - 1]!
       const next = day.tokens[i]!
       expect(previous.expiresAt - next.receivedAt).toBeGreaterThanOrEqual(60_000)
       // Each token is replaced once, in the last part of its life (the first one anywhere in its last 80%).
-      expect(next.receivedAt - previous.receivedAt).toBeGreaterThan(i === 1 ? 0.2 * HOUR : 0.95 * HOUR)
+      expect(next.receivedAt - previous.receivedAt).toBeGreaterThan(i === 1 ? 0.2 * HOUR : 0.88 * HOUR)
     }
     expect(ofType(day.events, 'token-expired')).toHaveLength(0)
   }, 120_000)
@@ -173,7 +174,7 @@ describe('createTokenStore', () => {
     it('does not serve a token with less than the renewal lead left', async () => {
       const t = setup()
       const first = await t.store.get({ channel: 'a', uid: 7, role: 'subscriber' })
-      await advance(first.expiresAt - Date.now() - 155_000, 60_000)
+      await advance(first.expiresAt - Date.now() - 365_000, 60_000)
       await t.store.get({ channel: 'a', uid: 7, role: 'subscriber' })
       expect(t.source.requests).toHaveLength(1)
       await advance(10_000)

@@ -9,12 +9,12 @@ const policy = DEFAULT_RENEWAL_POLICY
 
 describe('renewalLeadMs', () => {
   it.each([
-    [HOUR, 150_000],
+    [HOUR, 360_000],
     [24 * HOUR, 0.02 * 24 * HOUR],
-    [10 * 60_000, 150_000],
-    [4 * 60_000, 120_000],
-    [60_000, 30_000],
-    [20_000, 10_000],
+    [10 * 60_000, 360_000],
+    [5 * 60_000, 180_000],
+    [60_000, 36_000], // before the SDK's will-expire, 30 s ahead
+    [20_000, 12_000],
   ])('lifetime %d ms -> lead %d ms', (lifetime, lead) => {
     expect(renewalLeadMs(lifetime, policy)).toBe(lead)
   })
@@ -24,12 +24,12 @@ describe('renewAt', () => {
   const token = { receivedAt: 0, expiresAt: HOUR }
 
   it('renews a renewal late: between lead + jitter and lead before the deadline', () => {
-    expect(renewAt(token, 0, policy, () => 0)).toBe(HOUR - 150_000)
-    expect(renewAt(token, 0, policy, () => 0.999999)).toBeCloseTo(HOUR - 150_000 - 36_000, -1)
+    expect(renewAt(token, 0, policy, () => 0)).toBe(HOUR - 360_000)
+    expect(renewAt(token, 0, policy, () => 0.999999)).toBeCloseTo(HOUR - 360_000 - 36_000, -1)
   })
 
   it('spreads the first renewal over the last 80% of the usable life', () => {
-    const latest = HOUR - 150_000
+    const latest = HOUR - 360_000
     expect(renewAt(token, 0, policy, () => 0, 'first')).toBe(latest)
     expect(renewAt(token, 0, policy, () => 0.5, 'first')).toBe(latest * 0.6)
     expect(renewAt(token, 0, policy, () => 0.999999, 'first')).toBeCloseTo(latest * 0.2, -2)
@@ -40,13 +40,22 @@ describe('renewAt', () => {
     expect(renewAt({ receivedAt: 0, expiresAt: 20_000 }, 0, policy, () => 0.9, 'first')).toBe(10_000)
   })
 
-  it('always leaves at least 150 s for tokens of 5 minutes and more, 60 s from 2 minutes', () => {
-    for (let lifetime = 2 * 60_000; lifetime <= 24 * HOUR; lifetime += 97_000) {
+  it('always leaves at least 6 minutes (a 5-minute outage and its retries) for tokens of 10 minutes and more', () => {
+    for (let lifetime = 60_000; lifetime <= 24 * HOUR; lifetime += 37_000) {
       for (const r of [0, 0.3, 0.999]) {
         for (const kind of ['first', 'renewal'] as const) {
           const at = renewAt({ receivedAt: 5, expiresAt: 5 + lifetime }, 5, policy, () => r, kind)
-          expect(5 + lifetime - at).toBeGreaterThanOrEqual(lifetime >= 5 * 60_000 ? 150_000 : 60_000)
+          expect(5 + lifetime - at).toBeGreaterThanOrEqual(lifetime >= 10 * 60_000 ? 360_000 : 0.6 * lifetime)
         }
+      }
+    }
+  })
+
+  it("renews tokens longer than 50 s before the SDK's will-expire warning (30 s before the deadline)", () => {
+    for (let lifetime = 51_000; lifetime <= 2 * HOUR; lifetime += 1_000) {
+      for (const kind of ['first', 'renewal'] as const) {
+        const at = renewAt({ receivedAt: 0, expiresAt: lifetime }, 0, policy, () => 0, kind)
+        expect(lifetime - at).toBeGreaterThan(30_000)
       }
     }
   })

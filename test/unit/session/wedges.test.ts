@@ -1,0 +1,87 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { replay, step } from '../../model/commands'
+
+// Sequences the randomized test (neverWedges.test.ts) found, each against the code of its day,
+// kept as named regressions: each plays the steps with every invariant checked (see
+// test/model/world.ts for the letters).
+
+describe('sequences that wedged the session', () => {
+  beforeEach(() => vi.useFakeTimers({ now: Date.UTC(2026, 11, 6, 8) }))
+  afterEach(() => vi.useRealTimers())
+
+  it('an unexpected LEAVE (the SDK left at pagehide) is a drop: a rejoin, not renewToken in a loop', async () => {
+    // Found: (b) loop: more than 40 SDK calls at one instant (renewToken).
+    expect(await replay({}, [step.switchChannel('lobby'), step.wait(1_000), step.selfLeave(), step.wait(20_000), step.wait(60_000)])).toEqual([])
+  })
+
+  it("Agora's quit (DISCONNECTED with LEAVE, no DISCONNECTING) is a drop too", async () => {
+    expect(await replay({}, [step.join('lobby'), step.wait(1_000), step.serverDrop('LEAVE'), step.wait(20_000), step.wait(60_000)])).toEqual([])
+  })
+
+  it('RECONNECTING shows as reconnecting, and joined again when the SDK is back', async () => {
+    // Found: (c) session joined while the SDK is RECONNECTING.
+    expect(await replay({}, [step.join('lobby'), step.wait(1_000), step.reconnecting(), step.wait(10_000), step.reconnected(), step.wait(10_000)])).toEqual([])
+  })
+
+  it('a switch during a long RECONNECTING is not held by a waiting renewal', async () => {
+    // Found: (a) switchChannel(lobby) still pending 180000 ms after the call.
+    const steps = [step.switchChannel('lobby'), step.wait(20_000), step.reconnecting(), step.wait(10_000), step.switchChannel('lobby'), step.wait(180_000)]
+    expect(await replay({}, steps)).toEqual([])
+    expect(await replay({}, [...steps.slice(0, 4), step.switchChannel('stage'), step.wait(180_000)])).toEqual([])
+  })
+
+  it('a downgrade while the SDK reconnects settles within its bound, and leave is not held behind it', async () => {
+    // Found: downgradeToAudience() and leave() pending for ever (dispose hung).
+    const steps = [step.join('stage', 'host'), step.wait(1_000), step.reconnecting(), step.downgradeToAudience(), step.leave(), step.wait(60_000)]
+    expect(await replay({ uid: 0, expireSec: 3_600 }, steps)).toEqual([])
+  })
+
+  it("a join refused with the gateway's 119 or 120 is TOKEN_INVALID, not JOIN_REJECTED", async () => {
+    // Found: (g) the session said JOIN_REJECTED.
+    for (const refusal of ['refuse-119', 'refuse-120'] as const) {
+      expect(await replay({}, [step.behave('join', refusal), step.join('lobby'), step.wait(3_000)])).toEqual([])
+    }
+  })
+
+  it("a join refused with the gateway's 110 (reported as TOKEN_EXPIRE) is TOKEN_INVALID and never blames a clock", async () => {
+    // Found: (g) TOKEN_EXPIRED "check the token server's clock and expiry".
+    expect(await replay({}, [step.behave('join', 'refuse-110'), step.join('lobby'), step.wait(1_000)])).toEqual([])
+    expect(await replay({ audienceTokens: 'channel' }, [step.behave('join', 'refuse-110'), step.switchChannel('lobby'), step.wait(10_000)])).toEqual([])
+  })
+
+  it('a refusal as expired while the token server refuses to renew ends the join within its bound', async () => {
+    // Found: (a) join(lobby, audience) still pending 180000 ms after the call.
+    expect(await replay({}, [step.behave('join', 'refuse-110'), step.join('lobby'), step.tokens('fault-403'), step.wait(180_000)])).toEqual([])
+  })
+
+  it('every switch-started ends in one switch-completed or switch-failed', async () => {
+    // Found: (h) switch lobby → stage never ended.
+    expect(await replay({}, [step.switchChannel('lobby'), step.wait(3_000), step.switchChannel('stage'), step.downgradeToAudience()])).toEqual([])
+  })
+
+  it('an SDK call cut short by its command leaves no unhandled rejection', async () => {
+    // Found: (d) unhandled rejection: renewToken should not be called before user join.
+    const steps = [
+      step.switchChannel('lobby'),
+      step.wait(10_000),
+      step.upgradeToHost(),
+      step.behave('renew', 'never'),
+      step.downgradeToAudience(),
+      step.didExpire(),
+      step.wait(180_000),
+    ]
+    expect(await replay({}, steps)).toEqual([])
+  })
+
+  it('an upgrade past its deadline while the SDK answers late never leaves a host on an audience token', async () => {
+    // Found: (f) renewToken: a host holds a token without publish privileges.
+    const steps = [step.join('lobby'), step.behave('renew', 'late'), step.upgradeToHost(), step.behave('role', 'late'), step.wait(20_000), step.wait(60_000)]
+    expect(await replay({}, steps)).toEqual([])
+  })
+
+  it('a role change timed out while rejoining leaves the status reconnecting, not joined', async () => {
+    // Found: (c) session joined while the SDK is DISCONNECTED (a ROLE_CHANGE_FAILED reported as joined).
+    const steps = [step.join('lobby'), step.tokens('fault-403'), step.wait(180_000), step.upgradeToHost(), step.wait(60_000)]
+    expect(await replay({}, steps)).toEqual([])
+  })
+})
