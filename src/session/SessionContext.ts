@@ -21,6 +21,11 @@ export interface SessionContext {
   /** How many of the session's own `client.leave()` calls are running (see leaveClient.ts). */
   readonly ownLeaves: { count: number }
   emit(event: DistributiveOmit<SessionOnlyEvent, 'at'>): void
+  /**
+   * Runs `run` as a command of its own once the queue is free (a clean-up after a command cut
+   * short); a join, switch, leave or dispose supersedes it.
+   */
+  later(run: (signal: AbortSignal) => Promise<void>): void
   /** Called with each token of a follower (the first one too). */
   onToken(follower: TokenFollower): void
 }

@@ -78,6 +78,7 @@ export function createSession(options: SessionOptions): Session {
     audienceTokens,
     ownLeaves: { count: 0 },
     emit: (event) => out.emit(event),
+    later: (run) => void queue.run('renew', run).catch(() => {}),
     onToken: (follower) => renewals.renewed(follower),
   }
   const rt: SessionRuntime = { ctx, out, active: undefined }

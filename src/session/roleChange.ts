@@ -36,12 +36,12 @@ export async function upgradeToHost(ctx: SessionContext, conn: Connection, signa
   const follower = new TokenFollower(ctx.store, scope, ctx.onToken)
   // Back to audience in the order of a downgrade (the role, then the token): a host never holds
   // a token without publish privileges.
-  const restore = async (): Promise<void> => {
-    await ctx.client.setClientRole('audience').catch(() => {})
-    await ctx.client.renewToken((conn.follower.current ?? conn.sdkToken).token).catch(() => {})
+  // A restore waits no longer than its command may; cut short, it takes no further step.
+  const restore = async (cut: AbortSignal): Promise<void> => {
+    await abortable(ctx.client.setClientRole('audience'), cut).catch(() => {})
+    if (cut.aborted) return
+    await abortable(ctx.client.renewToken((conn.follower.current ?? conn.sdkToken).token), cut).catch(() => {})
   }
-  // A restore waits no longer than the command may: if it is cut short, it goes on in the background.
-  const restoreWithin = (): Promise<void> => abortable(restore(), signal).catch(() => {})
   /** The SDK call on its way, if any: a restore after a cut-short upgrade waits for it. */
   let inFlight: Promise<unknown> | undefined
   const send = <T>(call: Promise<T>): Promise<T> => {
@@ -68,14 +68,14 @@ export async function upgradeToHost(ctx: SessionContext, conn: Connection, signa
       await send(ctx.client.renewToken(token.token))
     } catch (error) {
       throwIfAborted(signal)
-      await restoreWithin()
+      await restore(signal)
       throw failed('renew-token', 'the SDK refused the publisher token; the previous token is back, still audience', error)
     }
     try {
       await send(ctx.client.setClientRole('host'))
     } catch (error) {
       throwIfAborted(signal)
-      await restoreWithin()
+      await restore(signal)
       throw failed('set-client-role', 'the SDK refused the host role; the previous token and the audience role are back', error)
     }
     conn.follower.release()
@@ -83,9 +83,17 @@ export async function upgradeToHost(ctx: SessionContext, conn: Connection, signa
   } catch (error) {
     follower.release()
     // Cut short (superseded, or past its deadline while the SDK did not answer): the SDK may
-    // still take the publisher token or the host role later; once that call has settled, the
-    // audience role and token are put back.
-    if (inFlight !== undefined && signal.aborted) void inFlight.then(restore, restore)
+    // still take the publisher token or the host role later. Once that call has settled, and if
+    // the client is still in this channel, the audience role and token are put back, as a
+    // command of its own, so it never lands in the middle of another (a switch supersedes it).
+    const pending = inFlight
+    if (pending !== undefined && signal.aborted) {
+      ctx.later(async (later) => {
+        await abortable(pending, later).catch(() => {})
+        throwIfAborted(later)
+        if (ctx.client.connectionState === 'CONNECTED' && ctx.client.channelName === conn.channel) await restore(later)
+      })
+    }
     throw error
   }
 }

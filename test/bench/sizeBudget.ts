@@ -8,11 +8,14 @@
  * measured bytes), put that figure on the line below, and say in the commit why the bytes are
  * worth it (or that a saving is banked).
  */
+// 24,776 (was 23,549): a session that never wedges (issue 18): command deadlines from the call,
+// drops of every reason, RECONNECTING shown, renewals paced to a connected client, refusals read
+// by number and by our own deadline, and the messages that say what happened.
 // 23,549 (was 20,364): the synchronous inflater (fflate, issue 10), the hardened token fetch
 // (redirect checks, body caps, masking secrets before cutting, issue 12), lifetime$ (issue 13)
 // and mapping what the real SDK throws and emits (issue 11). Issue 10's goal of 18.5 kB is
 // missed: the rest is messages that say what to fix, which stay.
-export const LIBRARY_WITH_KY_GZIP_BYTES = 23_549
+export const LIBRARY_WITH_KY_GZIP_BYTES = 24_776
 
 /** How far over the budget the bundle may grow before `npm test` fails: 5%. */
 export const SIZE_TOLERANCE = 0.05

@@ -141,7 +141,7 @@ describe('demo page with real credentials: the real Agora SDK, offline', () => {
         status: 'failed',
         channel: null,
         role: 'audience',
-        error: { code: 'JOIN_TIMEOUT', message: expect.stringMatching(/^joining "lobby" took longer than 3000 ms: the network may be offline/) },
+        error: { code: 'JOIN_TIMEOUT', message: expect.stringMatching(/^joining "lobby" took longer than 3000 ms \(Agora did not answer the SDK's join: the network may be offline/) },
       })
       await expect.poll(() => demo.page.getByTestId('error').textContent()).toMatch(/^JOIN_TIMEOUT: joining "lobby" took longer than 3000 ms/)
       expect(await demo.page.getByTestId('error').isVisible()).toBe(true)

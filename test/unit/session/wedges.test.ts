@@ -79,6 +79,21 @@ describe('sequences that wedged the session', () => {
     expect(await replay({}, steps)).toEqual([])
   })
 
+  it("an upgrade cut short puts the audience token back only in its own channel, never in the next one's", async () => {
+    // Found: (f) renewToken: token for channel "lobby", client in "music" (a restore after a switch).
+    const steps = [
+      step.switchChannel('lobby'),
+      step.behave('renew', 'late'),
+      step.wait(20_000),
+      step.upgradeToHost(),
+      step.wait(10_000),
+      step.reconnecting(),
+      step.switchChannel('music'),
+      step.wait(60_000),
+    ]
+    expect(await replay({ uid: 0 }, steps)).toEqual([])
+  })
+
   it('a role change timed out while rejoining leaves the status reconnecting, not joined', async () => {
     // Found: (c) session joined while the SDK is DISCONNECTED (a ROLE_CHANGE_FAILED reported as joined).
     const steps = [step.join('lobby'), step.tokens('fault-403'), step.wait(180_000), step.upgradeToHost(), step.wait(60_000)]
