@@ -241,9 +241,13 @@ export function fakeClientOnPage(edge: LocalEdge, page: FakePage, o: FakeClientO
     if (mode !== 'live') throw sdkError('roleInMode', { mode })
     if (options && options.level && next === 'host') throw sdkError('hostLatencyLevel')
     if (next === 'audience' && localTracks.length > 0) throw sdkError('roleWhilePublishing')
-    // Not connected (before a join, while connecting or reconnecting): only remembered; the
+    // As the SDK: the gateway's answer first (awaited even when there is nothing to ask), then the
+    // role. Not connected (before a join, while connecting or reconnecting): only remembered; the
     // join or the reconnection carries it.
-    if (state === 'CONNECTED') connection?.setRole(next)
+    const gateway = async (): Promise<void> => {
+      if (state === 'CONNECTED') connection?.setRole(next)
+    }
+    await gateway()
     role = next
   }
 
