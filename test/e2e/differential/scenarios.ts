@@ -226,6 +226,18 @@ export const SCENARIOS: readonly Scenario[] = [
   { name: 'renewToken with a too long token', rows: [ROWS.renew], steps: [(c) => c.client.renewToken(LONG)] },
   { name: 'renewToken while connecting', rows: [ROWS.renew], steps: [joinOk, wait(100), (c) => c.client.renewToken(c.token), wait(10)] },
   { name: 'renewToken after a leave', rows: [ROWS.renew], steps: [joinOk, wait(100), leave, wait(2_000), (c) => c.client.renewToken(c.token)] },
+  {
+    name: 'renewToken before a join with USE_NEW_TOKEN (a page parameter): the same refusal',
+    rows: [ROWS.renew],
+    parameters: { USE_NEW_TOKEN: true },
+    steps: [(c) => c.client.renewToken(c.token)],
+  },
+  {
+    name: 'IGNORE_UID_CHECK set: an offline join and leave as without it',
+    rows: [ROWS.offlineJoin, ROWS.leave],
+    parameters: { IGNORE_UID_CHECK: true },
+    steps: [joinOk, wait(1_500), leave, wait(3_000)],
+  },
 
   // Errors: the shape an app maps.
   {
