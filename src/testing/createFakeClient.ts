@@ -185,25 +185,32 @@ export function fakeClientOnPage(edge: LocalEdge, page: FakePage, o: FakeClientO
 
   const leave: FakeClient['leave'] = () => {
     record('leave', [])
-    const run = async (): Promise<void> => {
-      const wasConnecting = pendingJoin !== null
-      pendingJoin?.abort()
-      pendingJoin = null
-      const leavingConnection = connection
-      // As the SDK's leave: the client resets at once; the state moves once it holds its leave mutex.
-      reset()
-      await Promise.resolve()
-      if (state === 'DISCONNECTED') return
-      leavingConnection?.leave()
-      setState('DISCONNECTING')
-      setState('DISCONNECTED', wasConnecting ? undefined : 'LEAVE')
-    }
-    const done = run()
-    const held: Promise<void> = done.finally(() => {
-      if (leaving === held) leaving = null
+    // The SDK's leave mutex: a join waits for it, and goes on as soon as the leave releases it
+    // (before the leave's own promise settles).
+    let release = (): void => {}
+    const held = new Promise<void>((resolve) => {
+      release = resolve
     })
     leaving = held
-    return done
+    const run = async (): Promise<void> => {
+      try {
+        const wasConnecting = pendingJoin !== null
+        pendingJoin?.abort()
+        pendingJoin = null
+        const leavingConnection = connection
+        // As the SDK's leave: the client resets at once; the state moves once it holds its mutex.
+        reset()
+        await Promise.resolve()
+        if (state === 'DISCONNECTED') return
+        leavingConnection?.leave()
+        setState('DISCONNECTING')
+        setState('DISCONNECTED', wasConnecting ? undefined : 'LEAVE')
+      } finally {
+        if (leaving === held) leaving = null
+        release()
+      }
+    }
+    return run()
   }
 
   const renewToken: FakeClient['renewToken'] = async (...args) => {

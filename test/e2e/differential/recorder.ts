@@ -182,16 +182,19 @@ export async function runScenario(scenario: Scenario, env: Env): Promise<Entry[]
         await env.advance(0)
         continue
       }
-      if (typeof (result as { then?: unknown } | null)?.then === 'function') {
-        add('returned a promise')
+      // A promise, or a list of calls made in one tick (each promise in it settles on its own).
+      const settles = (value: unknown, label: string): boolean => {
+        if (typeof (value as { then?: unknown } | null)?.then !== 'function') return false
         const n = i
-        ;(result as Promise<unknown>).then(
-          (value: unknown) => entries.push({ t: env.now() - start, step: n, what: 'resolved', value: show(value, clients) }),
-          (error: unknown) => entries.push({ t: env.now() - start, step: n, what: 'rejected', value: show(error, clients) }),
+        ;(value as Promise<unknown>).then(
+          (outcome: unknown) => entries.push({ t: env.now() - start, step: n, what: `${label}resolved`, value: show(outcome, clients) }),
+          (error: unknown) => entries.push({ t: env.now() - start, step: n, what: `${label}rejected`, value: show(error, clients) }),
         )
-      } else {
-        add('returned', result)
+        return true
       }
+      if (settles(result, '')) add('returned a promise')
+      else if (Array.isArray(result) && result.map((item, k) => settles(item, `[${k}] `)).includes(true)) add('returned promises', result.length)
+      else add('returned', result)
       add('getters', clients.map(getters))
       await env.advance(0)
     }
