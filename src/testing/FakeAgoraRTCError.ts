@@ -7,18 +7,26 @@ export type FakeErrorCode = `${AgoraRTCErrorCode}`
  * An error built as agora-rtc-sdk-ng builds its `AgoraRTCError`: `name` `'AgoraRTCException'`,
  * a string `code`, `message` exactly `AgoraRTCError <CODE>: <detail>`, an own `data` property
  * (also when undefined), `toString()` adding the data on a new line, `print()` and `throw()`.
+ * As in the SDK, `message`, `code`, `data` and `name` are enumerable own properties in that
+ * order (`Object.keys` lists them, `JSON.stringify` keeps the message).
  * Assignable to the SDK's `IAgoraRTCError`. Thrown by the test doubles so that code which maps
  * SDK errors is tested against the shapes the SDK really throws.
  */
 export class FakeAgoraRTCError extends Error implements IAgoraRTCError {
-  override readonly name = 'AgoraRTCException'
-  readonly code: AgoraRTCErrorCode
-  readonly data: unknown
+  declare readonly code: AgoraRTCErrorCode
+  declare readonly data: unknown
+  declare readonly name: 'AgoraRTCException'
 
   constructor(code: FakeErrorCode, detail = '', data?: unknown) {
-    super(`AgoraRTCError ${code}: ${detail}`)
-    this.code = code as AgoraRTCErrorCode
-    this.data = data
+    super(detail)
+    // The SDK's class fields redefine Error's own `message` as enumerable, then add the rest.
+    const own = (key: string, value: unknown): void => {
+      Object.defineProperty(this, key, { value, enumerable: true, writable: true, configurable: true })
+    }
+    own('message', `AgoraRTCError ${code}: ${detail}`)
+    own('code', code)
+    own('data', data)
+    own('name', 'AgoraRTCException')
   }
 
   override toString(): string {

@@ -90,10 +90,12 @@ export interface LocalEdge {
   /** The edge's clock in ms: `scheduler.now() + serverClockOffsetMs`. */
   serverNow(): number
   /**
-   * While offline, joins never reach the edge: `join()` stays pending (the SDK retries forever,
-   * 500 ms and then × 1.5 up to 10 s apart) until the edge is back online, found at the next
-   * retry. After `leave()` it rejects `OPERATION_ABORTED` at the next retry too, up to 10 s after
-   * `leave()` resolved, as the SDK's does. Connected clients stay connected.
+   * While offline, joins never reach the edge: `join()` stays `CONNECTING` (the SDK never gives
+   * up: it asks one set of access points at once and a backup set 1 s later, each retried after
+   * 500 ms, then × 1.5 up to 10 s) until the edge is back online, found at the next retry. After
+   * `leave()` it rejects `OPERATION_ABORTED` once both sets have retried, up to 10 s after
+   * `leave()` resolved and never sooner than 1 s after the join, as the SDK's does. Connected
+   * clients stay connected.
    */
   setOffline(offline: boolean): void
   /** Ids of the clients connected to `channel`. */
@@ -101,8 +103,10 @@ export interface LocalEdge {
   /** Channels the client with this id is connected to (at most one for a well-behaved app). */
   channelsOf(clientId: string): string[]
   /**
-   * Drops a connected client as a network failure would: it goes `DISCONNECTING`, then
-   * `DISCONNECTED` with `reason` (e.g. `'NETWORK_ERROR'`), and must join again.
+   * Drops a connected client as the server does (`'UID_BANNED'`, `'IP_BANNED'`,
+   * `'CHANNEL_BANNED'`…), or as the SDK does when it gives up reconnecting (`'NETWORK_ERROR'`,
+   * which the SDK does only with a finite retry count: by default it never gives up): the client
+   * goes straight to `DISCONNECTED` with `reason` (no `DISCONNECTING`), and must join again.
    */
   dropClient(clientId: string, reason: string): void
   /**
@@ -110,9 +114,14 @@ export interface LocalEdge {
    * `dropClient`): it goes `RECONNECTING`, and `CONNECTED` again when the network is back. Meanwhile
    * `renewToken` waits for the reconnection (and rejects `WS_ABORT` if the client is dropped, as
    * the SDK gives up with `dropClient(id, 'NETWORK_ERROR')`), `setClientRole` only records the
-   * role, which the reconnection carries, and the edge's expiry push does not reach the client.
-   * The deadline still holds: a client whose privilege ends during the cut is dropped with
-   * `TOKEN_EXPIRE` at the deadline.
+   * role, which the reconnection carries, and the edge's expiry pushes do not reach the client.
+   * A privilege that ends during the cut is found out when the network is back, as the SDK finds
+   * out when it reconnects: by default at the gateway (its 110: `DISCONNECTED` with
+   * `TOKEN_EXPIRE`, no `DISCONNECTING`, no `token-privilege-did-expire`), or with
+   * `expiryFoundBy: 'access-point'` from the access point ("dynamic key expired":
+   * `DISCONNECTING`, `DISCONNECTED` with `TOKEN_EXPIRE`, then `token-privilege-did-expire`).
+   * Which one happens depends on Agora's servers (the SDK goes back to the access point when it
+   * cannot reach the gateways it knew).
    */
-  cutNetwork(clientId: string, forMs: number): void
+  cutNetwork(clientId: string, forMs: number, options?: { expiryFoundBy?: 'gateway' | 'access-point' }): void
 }

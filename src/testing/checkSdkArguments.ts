@@ -15,6 +15,21 @@ export function checkString(value: unknown, what: string, max: number): void {
   if (!fits(value, 1, max)) throw sdkError('stringLength', { what, min: 1, max })
 }
 
+/**
+ * The SDK's `setAppId(e)`, which `join()` runs before any check: `e.replace(…)`, so an app id
+ * that is not a string throws V8's `TypeError` (the parameter is named `e` as in the SDK's
+ * bundle, so the message reads the same: "e.replace is not a function").
+ */
+export function setAppId(e: unknown): void {
+  ;(e as string).replace(/[a-fA-F0-9]{8}/g, '')
+}
+
+/** The SDK's integer range check (`setClientRole`'s `options.delay`, a data channel's `id`). */
+export function checkRange(value: unknown, what: string, min: number, max: number): void {
+  const n = value as number
+  if (n < min || n > max || !(typeof value === 'number' && value % 1 === 0)) throw sdkError('notInRange', { what, min, max })
+}
+
 /** `join()`'s checks, in its order: token, app id, channel, uid (a falsy uid is not checked). */
 export function checkJoinArguments(appId: string, channel: string, token: string | null, uid: UID | null | undefined): void {
   if (!token && token !== null) throw sdkError('joinNoToken', { token: String(token) })

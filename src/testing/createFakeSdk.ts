@@ -23,9 +23,10 @@ export interface FakeSdk {
   setParameter(key: string, value: unknown): void
   /**
    * As `AgoraRTC.createClient` (which throws `INVALID_PARAMS` for a codec or mode it does not
-   * know); the client joins `edge`. `id` names it in the edge's log.
+   * know, and with no config at all makes an `'rtc'` `'vp8'` client); the client joins `edge`.
+   * `id` names it in the edge's log.
    */
-  createClient(config: { mode: SDK_MODE; codec: SDK_CODEC; role?: ClientRole; id?: string }): FakeClient
+  createClient(config?: { mode: SDK_MODE; codec: SDK_CODEC; role?: ClientRole; id?: string }): FakeClient
 }
 
 /**
@@ -52,7 +53,8 @@ export function createFakeSdk(edge: LocalEdge): FakeSdk {
     setParameter: (key, value) => {
       page.parameters.set(key, value)
     },
-    createClient: ({ mode, codec, role, id }) => {
+    // The SDK's default config: `{codec: "vp8", audioCodec: "opus", mode: "rtc"}`.
+    createClient: ({ mode, codec, role, id } = { mode: 'rtc', codec: 'vp8' }) => {
       oneOf(codec, 'config.codec', CODECS)
       oneOf(mode, 'config.mode', MODES)
       return fakeClientOnPage(edge, page, { mode, ...(role === undefined ? {} : { role }), ...(id === undefined ? {} : { id }) })

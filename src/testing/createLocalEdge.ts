@@ -16,12 +16,13 @@ import { verifyToken } from './verifyToken.js'
 /** The SDK's server pushes `token-privilege-will-expire` this long before a privilege dies. */
 const WILL_EXPIRE_LEAD_MS = 30_000
 /**
- * While offline the SDK's join retries with backoff: 500 ms, then × 1.5 up to 10 s. `leave()`
- * and the network coming back are noticed only when a retry wakes.
+ * While offline the SDK's join asks two sets of access points: the first at once, the backup set
+ * 1 s later (`await DD(1e3)`). Each request retries after `floor(500 × 1.5^n)` ms, at most 10 s
+ * (the SDK's `zD` with `JD = {timeout: 500, timeoutFactor: 1.5, maxRetryTimeout: 1e4}`).
+ * `leave()` and the network coming back are noticed only when a request is tried again.
  */
-const JOIN_RETRY_FIRST_MS = 500
-const JOIN_RETRY_FACTOR = 1.5
-const JOIN_RETRY_MAX_MS = 10_000
+const BACKUP_ACCESS_POINTS_AFTER_MS = 1_000
+const retryWaitMs = (attempt: number): number => Math.min(10_000, Math.floor(500 * 1.5 ** attempt))
 /** First uid the edge hands out for a join with uid 0 / null (deterministic, for assertions). */
 const FIRST_ASSIGNED_UID = 100_001
 
@@ -43,6 +44,10 @@ interface Connection {
   cut: BehaviorSubject<boolean> | null
   /** The timer that ends a cut. */
   cutTimer: Subscription
+  /** How a client whose privilege expired during a cut finds out when it reconnects. */
+  expiryFoundBy: 'gateway' | 'access-point'
+  /** The privilege expired while the network was cut: the client learns it on reconnecting. */
+  expiredInCut: boolean
 }
 
 type RecordFields = Omit<EdgeRecord, 'at'>
@@ -109,10 +114,17 @@ export function createLocalEdge(o: LocalEdgeOptions): LocalEdge {
   }
 
   /** The edge ends a connection: logged, closed, and the client told (DISCONNECTED with `reason`). */
-  function kick(c: Connection, type: 'drop' | 'did-expire', reason: string): void {
-    record({ type, ...about(c), ok: true, reason })
+  function drop(c: Connection, reason: string): void {
+    record({ type: 'drop', ...about(c), ok: true, reason })
     close(c)
-    c.peer.closed(reason)
+    c.peer.dropped(reason)
+  }
+
+  /** The privilege ended: logged, closed, and the client told as `how` says. */
+  function expire(c: Connection, how: 'push' | 'access-point' | 'gateway'): void {
+    record({ type: 'did-expire', ...about(c), ok: true, reason: 'TOKEN_EXPIRE' })
+    close(c)
+    c.peer.expired(how)
   }
 
   function schedule(c: Connection): void {
@@ -128,7 +140,11 @@ export function createLocalEdge(o: LocalEdgeOptions): LocalEdge {
       }),
     )
     c.timers.add(
-      timer(Math.max(0, leftMs), scheduler).subscribe(() => kick(c, 'did-expire', 'TOKEN_EXPIRE')),
+      timer(Math.max(0, leftMs), scheduler).subscribe(() => {
+        // A client whose network is cut cannot be told: it finds out when it reconnects.
+        if (c.cut !== null) c.expiredInCut = true
+        else expire(c, 'push')
+      }),
     )
   }
 
@@ -141,14 +157,34 @@ export function createLocalEdge(o: LocalEdgeOptions): LocalEdge {
   }
 
   /**
-   * Resolves once the edge is online, as the SDK's retry loop finds out: at its next retry.
-   * Rejects at the retry after `signal` aborted (the SDK notices its cancelled join only then).
+   * Resolves once the edge is online, as the SDK's access-point requests find out: at once, or
+   * when one of them is tried again (see {@link retryWaitMs}; the backup set starts 1 s after the
+   * first). After `signal` aborted, rejects once every request has been tried again and failed
+   * with the cancelled token, so never before the backup set started.
    */
-  async function untilOnline(signal: AbortSignal): Promise<void> {
-    for (let waitMs = JOIN_RETRY_FIRST_MS; !online$.value; waitMs = Math.min(waitMs * JOIN_RETRY_FACTOR, JOIN_RETRY_MAX_MS)) {
-      await firstValueFrom(timer(waitMs, scheduler))
-      if (signal.aborted) throw signal.reason
-    }
+  function untilOnline(signal: AbortSignal): Promise<void> {
+    if (online$.value && !signal.aborted) return Promise.resolve()
+    return new Promise((resolve, reject) => {
+      const timers = new Subscription()
+      let running = 2
+      const attempt = (n: number): void => {
+        if (signal.aborted) {
+          if (--running === 0) {
+            timers.unsubscribe()
+            reject(signal.reason)
+          }
+          return
+        }
+        if (online$.value) {
+          timers.unsubscribe()
+          resolve()
+          return
+        }
+        timers.add(timer(retryWaitMs(n), scheduler).subscribe(() => attempt(n + 1)))
+      }
+      timers.add(timer(retryWaitMs(0), scheduler).subscribe(() => attempt(1)))
+      timers.add(timer(BACKUP_ACCESS_POINTS_AFTER_MS, scheduler).subscribe(() => attempt(0)))
+    })
   }
 
   async function join(peer: EdgePeer, request: EdgeJoinRequest, signal: AbortSignal): Promise<EdgeConnection> {
@@ -229,11 +265,13 @@ export function createLocalEdge(o: LocalEdgeOptions): LocalEdge {
       open: true,
       cut: null,
       cutTimer: new Subscription(),
+      expiryFoundBy: 'gateway',
+      expiredInCut: false,
     }
     // The newcomer gets in; the gateway tells the incumbent ERR_REPEAT_JOIN_CHANNEL and its SDK
     // closes with UID_BANNED (UID_CONFLICT when its page set IGNORE_UID_CHECK).
     for (const other of [...connections]) {
-      if (other.channel === c.channel && other.user === user) kick(other, 'drop', other.peer.uidCheckIgnored() ? 'UID_CONFLICT' : 'UID_BANNED')
+      if (other.channel === c.channel && other.user === user) drop(other, other.peer.uidCheckIgnored() ? 'UID_CONFLICT' : 'UID_BANNED')
     }
     connections.add(c)
     record({ ...fields, ok: true })
@@ -319,20 +357,26 @@ export function createLocalEdge(o: LocalEdgeOptions): LocalEdge {
     clientsIn: (channel) => [...connections].filter((c) => c.channel === channel).map((c) => c.peer.clientId),
     channelsOf: (clientId) => [...connections].filter((c) => c.peer.clientId === clientId).map((c) => c.channel),
     dropClient: (clientId, reason) => {
-      for (const c of [...connections]) if (c.peer.clientId === clientId) kick(c, 'drop', reason)
+      for (const c of [...connections]) if (c.peer.clientId === clientId) drop(c, reason)
     },
-    cutNetwork: (clientId, forMs) => {
-      for (const c of connections) {
+    cutNetwork: (clientId, forMs, options = {}) => {
+      for (const c of [...connections]) {
         if (c.peer.clientId !== clientId || c.cut !== null) continue
         const cut = new BehaviorSubject(true)
         c.cut = cut
+        c.expiryFoundBy = options.expiryFoundBy ?? 'gateway'
         record({ type: 'network-cut', ...about(c), ok: true })
         c.peer.networkLost()
         if (!Number.isFinite(forMs)) continue
         c.cutTimer = timer(Math.max(0, forMs), scheduler).subscribe(() => {
           if (c.cut !== cut) return
-          c.cut = null
           record({ type: 'network-back', ...about(c), ok: true })
+          if (c.expiredInCut) {
+            // Reconnecting with a dead privilege: refused, and the client learns it now.
+            expire(c, c.expiryFoundBy)
+            return
+          }
+          c.cut = null
           c.peer.networkBack()
           cut.next(false)
         })

@@ -12,8 +12,16 @@ export interface EdgePeer {
   /** Whether the client's page set `IGNORE_UID_CHECK`: its SDK closes with `UID_CONFLICT`, not `UID_BANNED`, when its uid joins elsewhere. */
   uidCheckIgnored(): boolean
   willExpire(): void
-  /** The edge closed the connection (token expiry, the same uid joined elsewhere, a drop). */
-  closed(reason: string): void
+  /**
+   * The client's privilege expired. `'push'` (connected, the server's did-expire message) and
+   * `'access-point'` (found when reconnecting, the access point's "dynamic key expired") close
+   * as the SDK's `leave`: `DISCONNECTING`, `DISCONNECTED` (`TOKEN_EXPIRE`), did-expire.
+   * `'gateway'` (found when reconnecting, the gateway's 110) closes the socket:
+   * `DISCONNECTED` (`TOKEN_EXPIRE`) with no `DISCONNECTING` and no did-expire.
+   */
+  expired(how: 'push' | 'access-point' | 'gateway'): void
+  /** The server closed the connection (the same uid joined elsewhere, a ban, a lost network): `DISCONNECTED` (reason) at once. */
+  dropped(reason: string): void
   /** The network went away: the SDK reconnects (`RECONNECTING`). */
   networkLost(): void
   /** The network is back and the SDK reconnected (`CONNECTED`). */

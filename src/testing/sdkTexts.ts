@@ -31,11 +31,18 @@ export const SDK_ERRORS = {
 
   /** A value outside the SDK's list (`setClientRole`'s role, `createClient`'s `config.mode` and `config.codec`). */
   notOneOf: ['INVALID_PARAMS', '${what} can only be set as ${values}'],
+  /** A number out of range or not an integer (`setClientRole`'s `options.delay`). */
+  notInRange: ['INVALID_PARAMS', 'invalid ${what}: the value range is [${min}, ${max}]. integer only'],
   roleInMode: ['INVALID_OPERATION', '${mode} mode can not use setClientRole'],
+  hostLatencyLevel: ['INVALID_OPERATION', 'host mode can not set audience latency level'],
   roleWhilePublishing: ['INVALID_OPERATION', 'can not set client role to audience when publishing stream'],
 
+  /** `publish(x)` with neither a track nor a data channel config: the SDK's data-channel path. */
+  publishNothing: ['INVALID_PARAMS', 'parameter is not local track or datachannel config, config is ${config}'],
   publishEmpty: ['INVALID_PARAMS', 'param list is empty'],
   publishAsAudience: ['INVALID_OPERATION', 'audience can not publish stream'],
+  publishNotTrack: ['INVALID_PARAMS', 'parameter is not local track'],
+  publishDisabled: ['TRACK_IS_DISABLED', 'can not publish a disabled track: ${trackId}'],
   publishNotJoined: ['INVALID_OPERATION', "Can't publish stream, haven't joined yet!"],
   unpublishNotJoined: ['INVALID_OPERATION', "Can't unpublish stream, haven't joined yet!"],
 
@@ -55,6 +62,17 @@ export const SDK_ERRORS = {
 } as const satisfies Record<string, readonly [FakeErrorCode, string]>
 
 export type SdkErrorKey = keyof typeof SDK_ERRORS
+
+/**
+ * What the SDK's `safeEmit` logs with `console.error` when a listener throws (4.24.8:
+ * `console.error("safeEmit event:".concat(e," error ").concat(null==t?void 0:t.toString()))`).
+ */
+export const SAFE_EMIT_LOG = 'safeEmit event:${event} error ${error}'
+
+export function safeEmitLine(event: string, error: unknown): string {
+  const text = String(error == null ? undefined : (error as { toString(): string }).toString())
+  return SAFE_EMIT_LOG.replace('${event}', () => event).replace('${error}', () => text)
+}
 
 /** Fills `${name}` parts of an {@link SDK_ERRORS} text. */
 export function sdkDetail(key: SdkErrorKey, values: Readonly<Record<string, string | number>> = {}): string {

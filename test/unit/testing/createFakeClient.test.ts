@@ -191,9 +191,9 @@ describe('createFakeClient', () => {
     expect(client).toMatchObject({ connectionState: 'DISCONNECTED', uid: undefined, channelName: undefined })
     expect(client.localTracks).toEqual([])
     expect(states).toEqual([
-      ['CONNECTING', 'DISCONNECTED'],
-      ['CONNECTED', 'CONNECTING'],
-      ['DISCONNECTING', 'CONNECTED'],
+      ['CONNECTING', 'DISCONNECTED', undefined],
+      ['CONNECTED', 'CONNECTING', undefined],
+      ['DISCONNECTING', 'CONNECTED', undefined],
       ['DISCONNECTED', 'DISCONNECTING', 'LEAVE'],
     ])
     client.off('connection-state-change', listener)
@@ -209,8 +209,8 @@ describe('createFakeClient', () => {
     client.on('connection-state-change', (...args: unknown[]) => states.push(args))
     await rejection(client.join(APP_ID, 'lobby', await mintAt(edge, { channel: 'other', uid: 42 }), 42))
     expect(states).toEqual([
-      ['CONNECTING', 'DISCONNECTED'],
-      ['DISCONNECTED', 'CONNECTING'],
+      ['CONNECTING', 'DISCONNECTED', undefined],
+      ['DISCONNECTED', 'CONNECTING', undefined],
     ])
     await fulfilled(client.join(APP_ID, 'lobby', await mintAt(edge, { channel: 'lobby', uid: 42 }), 42))
     expect(client.connectionState).toBe('CONNECTED')

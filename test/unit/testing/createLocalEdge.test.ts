@@ -149,9 +149,10 @@ describe('createLocalEdge', () => {
     await fulfilled(second.join(APP_ID, 'lobby', token, 42))
     expect(edge.clientsIn('lobby')).toEqual([account.id, second.id])
     expect(first.connectionState).toBe('DISCONNECTED')
+    // A server's drop goes straight to DISCONNECTED, as the SDK's signal closes (no DISCONNECTING).
     expect(events.map((e) => e.args).slice(-2)).toEqual([
-      ['DISCONNECTING', 'CONNECTED'],
-      ['DISCONNECTED', 'DISCONNECTING', 'UID_BANNED'],
+      ['CONNECTED', 'CONNECTING', undefined],
+      ['DISCONNECTED', 'CONNECTED', 'UID_BANNED'],
     ])
     expect(edge.log.filter((r) => r.type === 'drop')).toMatchObject([{ clientId: first.id, reason: 'UID_BANNED' }])
     // The same uid in another channel is fine.
@@ -169,11 +170,11 @@ describe('createLocalEdge', () => {
       await fulfilled(client.join(APP_ID, 'lobby', token, 42))
       await advance(200_000)
       expect(events).toEqual([
-        { event: 'connection-state-change', at: T0, args: ['CONNECTING', 'DISCONNECTED'] },
-        { event: 'connection-state-change', at: T0, args: ['CONNECTED', 'CONNECTING'] },
+        { event: 'connection-state-change', at: T0, args: ['CONNECTING', 'DISCONNECTED', undefined] },
+        { event: 'connection-state-change', at: T0, args: ['CONNECTED', 'CONNECTING', undefined] },
         { event: 'token-privilege-will-expire', at: T0 + 90_000, args: [] },
         // The SDK's order: the client is reset and DISCONNECTED before did-expire.
-        { event: 'connection-state-change', at: T0 + 120_000, args: ['DISCONNECTING', 'CONNECTED'] },
+        { event: 'connection-state-change', at: T0 + 120_000, args: ['DISCONNECTING', 'CONNECTED', undefined] },
         { event: 'connection-state-change', at: T0 + 120_000, args: ['DISCONNECTED', 'DISCONNECTING', 'TOKEN_EXPIRE'] },
         { event: 'token-privilege-did-expire', at: T0 + 120_000, args: [] },
       ])
@@ -343,7 +344,7 @@ describe('createLocalEdge', () => {
     expect(join.status).toBe('pending')
     expect(client.connectionState).toBe('CONNECTING')
     await expect(client.leave()).resolves.toBeUndefined()
-    // The SDK's retry loop (500 ms, × 1.5, at most 10 s apart) notices the leave when it wakes.
+    // The SDK's access-point requests (500 ms, × 1.5, at most 10 s apart) notice the leave when they wake.
     await settled(join)
     expect(join.status).toBe('pending')
     await advance(10_000, 100)
@@ -351,9 +352,9 @@ describe('createLocalEdge', () => {
     expect(join.error).toMatchObject({ name: 'AgoraRTCException', code: 'OPERATION_ABORTED' })
     expect((join.error as Error).message).toBe('AgoraRTCError OPERATION_ABORTED: cancel token canceled')
     expect(events.map((e) => e.args)).toEqual([
-      ['CONNECTING', 'DISCONNECTED'],
-      ['DISCONNECTING', 'CONNECTING'],
-      ['DISCONNECTED', 'DISCONNECTING'],
+      ['CONNECTING', 'DISCONNECTED', undefined],
+      ['DISCONNECTING', 'CONNECTING', undefined],
+      ['DISCONNECTED', 'DISCONNECTING', undefined],
     ])
     expect(edge.clientsIn('lobby')).toEqual([])
     expect(vi.getTimerCount()).toBe(0)
@@ -434,7 +435,8 @@ describe('createLocalEdge', () => {
     await fulfilled(client.join(APP_ID, 'lobby', await mintAt(edge, { channel: 'lobby', uid: 42, privilegeExpireSec: 600 }), 42))
     expect(vi.getTimerCount()).toBe(2)
     edge.dropClient(client.id, 'NETWORK_ERROR')
-    expect(events.at(-1)?.args).toEqual(['DISCONNECTED', 'DISCONNECTING', 'NETWORK_ERROR'])
+    // Straight to DISCONNECTED, as the SDK's signal closes (no DISCONNECTING).
+    expect(events.at(-1)?.args).toEqual(['DISCONNECTED', 'CONNECTED', 'NETWORK_ERROR'])
     expect(edge.channelsOf(client.id)).toEqual([])
     expect(edge.log.at(-1)).toMatchObject({ type: 'drop', reason: 'NETWORK_ERROR' })
     expect(vi.getTimerCount()).toBe(0)

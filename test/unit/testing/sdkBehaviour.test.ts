@@ -43,8 +43,8 @@ describe('the fake SDK', () => {
       await settled(renewal)
       expect(renewal.status).toBe('fulfilled')
       expect(seen).toEqual([
-        ['RECONNECTING', 'CONNECTED'],
-        ['CONNECTED', 'RECONNECTING'],
+        ['RECONNECTING', 'CONNECTED', undefined],
+        ['CONNECTED', 'RECONNECTING', undefined],
       ])
       expect(edge.log.map((r) => r.type)).toEqual(['join', 'network-cut', 'network-back', 'renew'])
     })
@@ -62,9 +62,8 @@ describe('the fake SDK', () => {
       expect(renewal.error).toBeInstanceOf(TypeError)
       expect(edge.log.at(-1)).toMatchObject({ type: 'renew', ok: false, code: 'WS_ABORT' })
       expect(seen).toEqual([
-        ['RECONNECTING', 'CONNECTED'],
-        ['DISCONNECTING', 'RECONNECTING'],
-        ['DISCONNECTED', 'DISCONNECTING', 'NETWORK_ERROR'],
+        ['RECONNECTING', 'CONNECTED', undefined],
+        ['DISCONNECTED', 'RECONNECTING', 'NETWORK_ERROR'],
       ])
     })
 
@@ -78,14 +77,55 @@ describe('the fake SDK', () => {
       expect(edge.log.filter((r) => r.type === 'set-role')).toMatchObject([{ role: 'host', ok: true }])
     })
 
-    it('keeps the deadline: the expiry push is lost, the drop at the deadline is not', async () => {
+    it('keeps the deadline, but a client whose network is cut finds out only when it is back: at the gateway by default', async () => {
       const client = await joined(createFakeClient(edge), 120)
+      const seen = states(client)
       const pushes: string[] = []
       client.on('token-privilege-will-expire', () => pushes.push('will'))
       client.on('token-privilege-did-expire', () => pushes.push('did'))
-      edge.cutNetwork(client.id, Infinity)
+      edge.cutNetwork(client.id, 200_000)
       await advance(120_000)
-      expect(pushes).toEqual(['did'])
+      // Past the deadline, still reconnecting: a disconnected SDK cannot be told.
+      expect(client.connectionState).toBe('RECONNECTING')
+      expect(edge.channelsOf(client.id)).toEqual(['lobby'])
+      await advance(80_000)
+      // The gateway's 110 on rejoining: straight to DISCONNECTED (TOKEN_EXPIRE), no did-expire.
+      expect(pushes).toEqual([])
+      expect(seen).toEqual([
+        ['RECONNECTING', 'CONNECTED', undefined],
+        ['DISCONNECTED', 'RECONNECTING', 'TOKEN_EXPIRE'],
+      ])
+      expect(edge.log.map((r) => r.type)).toEqual(['join', 'network-cut', 'network-back', 'did-expire'])
+      expect(edge.channelsOf(client.id)).toEqual([])
+    })
+
+    it("with expiryFoundBy 'access-point' the reconnection hears \"dynamic key expired\": DISCONNECTING, DISCONNECTED, did-expire", async () => {
+      const client = await joined(createFakeClient(edge), 120)
+      const seen = states(client)
+      const pushes: string[] = []
+      client.on('token-privilege-did-expire', function (this: unknown) {
+        pushes.push(this === client ? 'did (this = client)' : 'did')
+      })
+      edge.cutNetwork(client.id, 200_000, { expiryFoundBy: 'access-point' })
+      await advance(199_000)
+      expect(pushes).toEqual([])
+      await advance(1_000)
+      expect(pushes).toEqual(['did (this = client)'])
+      expect(seen).toEqual([
+        ['RECONNECTING', 'CONNECTED', undefined],
+        ['DISCONNECTING', 'RECONNECTING', undefined],
+        ['DISCONNECTED', 'DISCONNECTING', 'TOKEN_EXPIRE'],
+      ])
+      expect(client.uid).toBeUndefined()
+    })
+
+    it('a renewToken waiting out a cut in which the privilege died fails as the reset client makes it (TypeError)', async () => {
+      const client = await joined(createFakeClient(edge), 120)
+      edge.cutNetwork(client.id, 130_000)
+      const renewal = track(client.renewToken(await mintAt(edge, { channel: 'lobby', uid: 42 })))
+      await advance(130_000)
+      await settled(renewal)
+      expect(renewal.error).toBeInstanceOf(TypeError)
       expect(client.connectionState).toBe('DISCONNECTED')
     })
   })
@@ -132,7 +172,7 @@ describe('the fake SDK', () => {
     const first = await joined(sdk.createClient({ mode: 'live', codec: 'vp8' }))
     const seen = states(first)
     await joined(createFakeClient(edge))
-    expect(seen.at(-1)).toEqual(['DISCONNECTED', 'DISCONNECTING', 'UID_CONFLICT'])
+    expect(seen.at(-1)).toEqual(['DISCONNECTED', 'CONNECTED', 'UID_CONFLICT'])
   })
 
   it('serialises renewals as the SDK does: a later call never lands first', async () => {
@@ -162,7 +202,7 @@ describe('the fake SDK', () => {
     const seen = states(client)
     // Fresh: a refused join ends DISCONNECTED with no reason.
     await rejection(client.join(APP_ID, 'lobby', await mintAt(edge, { channel: 'other', uid: 42 }), 42))
-    expect(seen.at(-1)).toEqual(['DISCONNECTED', 'CONNECTING'])
+    expect(seen.at(-1)).toEqual(['DISCONNECTED', 'CONNECTING', undefined])
     await joined(client)
     edge.dropClient(client.id, 'NETWORK_ERROR')
     // After a drop, a refused join and a leave while connecting both say NETWORK_ERROR again.

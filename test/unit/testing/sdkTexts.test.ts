@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { FAKE_SDK_VERSION } from '../../../src/testing/createFakeSdk'
-import { DISCONNECT_REASONS, GATEWAY, SDK_ERRORS, UNILBS, UNILBS_MODULE } from '../../../src/testing/sdkTexts'
+import { DISCONNECT_REASONS, GATEWAY, SAFE_EMIT_LOG, SDK_ERRORS, UNILBS, UNILBS_MODULE, safeEmitLine } from '../../../src/testing/sdkTexts'
 
 // Every code and text the test doubles can produce must be the SDK's: read the installed bundle.
 const require = createRequire(import.meta.url)
@@ -59,6 +59,14 @@ describe("the test doubles speak the SDK's words", () => {
 
   it.each(DISCONNECT_REASONS)('disconnect reason %s exists', (reason) => {
     expect(has(`e.${reason}="${reason}"`)).toBe(true)
+  })
+
+  it("safeEmit's log line is the SDK's: console.error(\"safeEmit event:\".concat(e,\" error \").concat(…toString()))", () => {
+    expect(has('console.error("safeEmit event:".concat(e," error ").concat(null==t?void 0:t.toString()))')).toBe(true)
+    for (const part of fixedParts(SAFE_EMIT_LOG)) expect(has(`"${part}"`), part).toBe(true)
+    expect(safeEmitLine('exception', new Error('boom'))).toBe('safeEmit event:exception error Error: boom')
+    expect(safeEmitLine('x', null)).toBe('safeEmit event:x error undefined')
+    expect(safeEmitLine('x', '$&')).toBe('safeEmit event:x error $&')
   })
 
   it('the doubles make every SDK error from that table, none elsewhere', () => {
