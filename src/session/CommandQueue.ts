@@ -53,10 +53,9 @@ export class CommandQueue {
     return this.#running !== undefined || this.#queue.length > 0
   }
 
-  /** Aborts the running command, if it is of one of these kinds (it rejects with `reason` at once). */
+  /** Stops every command of these kinds, queued or running (each rejects with `reason` at once). */
   abort(kinds: readonly CommandKind[], reason: unknown): void {
-    const running = this.#running
-    if (running !== undefined && kinds.includes(running.kind)) this.#stop(running, reason)
+    for (const command of [this.#running, ...this.#queue]) if (command !== undefined && kinds.includes(command.kind)) this.#stop(command, reason)
   }
 
   run(kind: CommandKind, run: (signal: AbortSignal) => Promise<void>, options: CommandOptions = {}): Promise<void> {

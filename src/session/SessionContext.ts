@@ -23,7 +23,8 @@ export interface SessionContext {
   emit(event: DistributiveOmit<SessionOnlyEvent, 'at'>): void
   /**
    * Runs `run` as a command of its own once the queue is free (a clean-up after a command cut
-   * short); a join, switch, leave or dispose supersedes it.
+   * short); a join, switch, leave or dispose supersedes it, and it is given up after
+   * `joinTimeoutMs`, like any command: an SDK call that never answers holds nothing.
    */
   later(run: (signal: AbortSignal) => Promise<void>): void
   /** Called with each token of a follower (the first one too). */

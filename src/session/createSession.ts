@@ -20,6 +20,8 @@ import { watchSdkEvents } from './watchSdkEvents.js'
 
 const superseded = (): SessionError =>
   new SessionError('SUPERSEDED', 'a later command (join, switchChannel or leave) replaced this one', { retryable: false })
+const cleanUpTimedOut = (): SessionError =>
+  new SessionError('ROLE_CHANGE_FAILED', 'the SDK did not answer while the previous role was put back', { retryable: true })
 const lostConnection = (): SessionError =>
   new SessionError('SUPERSEDED', 'the connection ended while a renewed token waited for it', { retryable: false })
 const disposedError = (): SessionError => new SessionError('DISPOSED', 'the session was disposed: create a new one', { retryable: false })
@@ -78,7 +80,9 @@ export function createSession(options: SessionOptions): Session {
     audienceTokens,
     ownLeaves: { count: 0 },
     emit: (event) => out.emit(event),
-    later: (run) => void queue.run('renew', run).catch(() => {}),
+    later: (run) => {
+      if (!disposed) void queue.run('renew', run, { deadline: { ms: joinTimeoutMs, error: cleanUpTimedOut } }).catch(() => {})
+    },
     onToken: (follower) => renewals.renewed(follower),
   }
   const rt: SessionRuntime = { ctx, out, active: undefined }

@@ -94,6 +94,18 @@ describe('sequences that wedged the session', () => {
     expect(await replay({ uid: 0 }, steps)).toEqual([])
   })
 
+  it('clean-ups of upgrades cut short hold nothing: renewals go on, and a drop still rejoins', async () => {
+    // Found: (c) joined while DISCONNECTED: a restore waiting for a setClientRole that never
+    // answers held the queue, and the rejoin waited behind it for ever.
+    const steps = [step.join('lobby'), step.upgradeToHost(), step.behave('role', 'never'), step.wait(10_000), step.upgradeToHost(), step.wait(60_000), step.wait(60_000)]
+    expect(await replay({}, steps)).toEqual([])
+  })
+
+  it('an upgrade cut short by dispose leaves no clean-up timer behind', async () => {
+    // Found: (e) 1 timer(s) left after dispose.
+    expect(await replay({}, [step.switchChannel('lobby'), step.wait(180_000), step.behave('renew', 'late'), step.upgradeToHost()])).toEqual([])
+  })
+
   it('a role change timed out while rejoining leaves the status reconnecting, not joined', async () => {
     // Found: (c) session joined while the SDK is DISCONNECTED (a ROLE_CHANGE_FAILED reported as joined).
     const steps = [step.join('lobby'), step.tokens('fault-403'), step.wait(180_000), step.upgradeToHost(), step.wait(60_000)]
