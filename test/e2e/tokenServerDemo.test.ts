@@ -7,6 +7,7 @@ import { mintToken } from '../../src/testing/index'
 import { createDemoServer } from '../../demo/server/demoServer'
 import { APP_CERTIFICATE, APP_ID, OTHER_APP_ID } from '../support/fixtures'
 import { startDemoServer, type DemoServer } from './support/demoServer'
+import { openIdle } from './support/rawHttp'
 
 // What `npm run demo` serves besides the page (demo/server): settings, faults, /edge/verify, on
 // the Vite dev server the demo runs on, with the same token handler as npm run token-server.
@@ -111,6 +112,19 @@ describe('the demo server (npm run demo)', () => {
     expect(answer).toMatchObject({ status: 429, json: { code: 429 } })
     expect(answer.headers.get('retry-after')).toBe('20')
   })
+
+  it("holds Vite's own server to the token server's limits: headers within 5 s, 32 connections per client", async () => {
+    const slow = await openIdle(base, 'GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n')
+    const attacker = await Promise.all(Array.from({ length: 40 }, () => openIdle(base, undefined, '127.0.0.2')))
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    expect(attacker.filter(({ socket }) => !socket.destroyed && socket.readyState === 'open').length).toBeLessThanOrEqual(32)
+    const started = Date.now()
+    // Node's 408 for a request whose headers did not come in time (it was open past 40 s before).
+    expect(await slow.closed).toMatch(/^HTTP\/1\.1 408/)
+    expect(Date.now() - started).toBeLessThan(7_000)
+    for (const { socket } of attacker) socket.destroy()
+    expect((await call('/demo/config')).status).toBe(200)
+  }, 15_000)
 
   describe('POST /edge/verify', () => {
     it('answers 200 for a token it signed', async () => {
