@@ -1,10 +1,9 @@
 // @vitest-environment node
-import { Miniflare } from 'miniflare'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { verifyToken } from '../../src/testing/index'
 import { APP_CERTIFICATE, APP_ID } from '../support/fixtures'
 import { post } from './support/inProcessServer'
-import { bundleRecipes, runtimeBinary, startProgram } from './support/runtimes'
+import { bundleRecipes, runtimeBinary, startProgram, startWorker } from './support/runtimes'
 
 // The same handler on four runtimes, each through its own HTTP server with a real request: the
 // README's deploy recipes (test/app/server), bundled as an app's build would, run by Node, by
@@ -21,29 +20,12 @@ const env = { AGORA_APP_ID: APP_ID, AGORA_APP_CERTIFICATE: APP_CERTIFICATE, PORT
 const runtimes: Record<string, Running> = {}
 
 beforeAll(async () => {
-  const recipes = await bundleRecipes()
-  let workerOutput = ''
+  const recipes = await bundleRecipes('runtimes')
   const starting = {
     node: startProgram(process.execPath, [recipes.node], env),
     bun: startProgram(runtimeBinary('bun'), [recipes.bun], env),
     deno: startProgram(runtimeBinary('deno'), ['run', '--allow-net=127.0.0.1', '--allow-env', '--no-prompt', recipes.deno], env),
-    workerd: (async (): Promise<Running> => {
-      const mf = new Miniflare({
-        scriptPath: recipes.worker,
-        modules: true,
-        modulesRules: [{ type: 'ESModule', include: ['**/*.js'] }],
-        compatibilityDate: '2026-04-26',
-        bindings: { AGORA_APP_ID: APP_ID, AGORA_APP_CERTIFICATE: APP_CERTIFICATE },
-        host: '127.0.0.1',
-        port: 0,
-        handleRuntimeStdio: (stdout, stderr) => {
-          stdout.on('data', (chunk: Buffer) => (workerOutput += chunk.toString('utf8')))
-          stderr.on('data', (chunk: Buffer) => (workerOutput += chunk.toString('utf8')))
-        },
-      })
-      const url = await mf.ready
-      return { url: url.origin, output: () => workerOutput, close: () => mf.dispose() }
-    })(),
+    workerd: startWorker(recipes.worker, { AGORA_APP_ID: APP_ID, AGORA_APP_CERTIFICATE: APP_CERTIFICATE }),
   }
   for (const [name, started] of Object.entries(starting)) runtimes[name] = await started
 }, 90_000)

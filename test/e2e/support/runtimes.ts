@@ -5,7 +5,7 @@ import { build } from 'vite'
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url))
 /** Where the recipes are bundled: inside the repository, so the Redis recipe's `redis` resolves. */
-export const RECIPES_OUT = `${ROOT}node_modules/.cache/token-server-recipes`
+const RECIPES_OUT = `${ROOT}node_modules/.cache/token-server-recipes`
 const src = (path: string): string => `${ROOT}src/${path}`
 
 /** The README's deploy recipes (test/app/server), each a program. */
@@ -13,10 +13,11 @@ export type Recipe = 'node' | 'bun' | 'deno' | 'worker' | 'redis'
 
 /**
  * Bundles the recipes as an app's build would (`agora-rtc-session/server` resolved to the source,
- * as vite.config.ts does for tests), into {@link RECIPES_OUT}/<recipe>.js.
+ * as vite.config.ts does for tests), into a folder of `name`'s own (test files run in parallel).
  */
-export async function bundleRecipes(): Promise<Record<Recipe, string>> {
+export async function bundleRecipes(name: string): Promise<Record<Recipe, string>> {
   const recipes: Recipe[] = ['node', 'bun', 'deno', 'worker', 'redis']
+  const outDir = `${RECIPES_OUT}/${name}`
   await build({
     configFile: false,
     logLevel: 'silent',
@@ -28,7 +29,7 @@ export async function bundleRecipes(): Promise<Record<Recipe, string>> {
       ],
     },
     build: {
-      outDir: RECIPES_OUT,
+      outDir,
       emptyOutDir: true,
       minify: false,
       target: 'es2022',
@@ -36,7 +37,7 @@ export async function bundleRecipes(): Promise<Record<Recipe, string>> {
       rolldownOptions: { external: (id) => id.startsWith('node:') || id === 'redis' },
     },
   })
-  return Object.fromEntries(recipes.map((name) => [name, `${RECIPES_OUT}/${name}.js`])) as Record<Recipe, string>
+  return Object.fromEntries(recipes.map((recipe) => [recipe, `${outDir}/${recipe}.js`])) as Record<Recipe, string>
 }
 
 /** Whether `path` is a native executable (not the placeholder a package leaves before its postinstall). */
@@ -84,7 +85,7 @@ export function startProgram(command: string, args: string[], env: Record<string
   const cache = `${ROOT}node_modules/.cache/token-server-runtimes`
   mkdirSync(cache, { recursive: true })
   const child = spawn(command, args, {
-    cwd: RECIPES_OUT,
+    cwd: ROOT,
     env: { PATH: process.env['PATH'] ?? '', HOME: cache, DENO_DIR: `${cache}/deno`, DENO_NO_UPDATE_CHECK: '1', BUN_INSTALL_CACHE_DIR: `${cache}/bun`, NO_COLOR: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
@@ -118,4 +119,35 @@ export function startProgram(command: string, args: string[], env: Record<string
       reject(new Error(`${command} exited before listening:\n${printed}`))
     })
   })
+}
+
+/** The part of Miniflare used here (its own typings need @cloudflare/workers-types, not a dependency). */
+interface MiniflareLike {
+  ready: Promise<URL>
+  dispose(): Promise<void>
+}
+type MiniflareOptions = Record<string, unknown> & {
+  handleRuntimeStdio?: (stdout: NodeJS.ReadableStream, stderr: NodeJS.ReadableStream) => void
+}
+
+/** Runs a bundled worker module on workerd through Miniflare (its binary from the `workerd` package), on 127.0.0.1. */
+export async function startWorker(scriptPath: string, bindings: Record<string, string>): Promise<Omit<Program, 'alive'>> {
+  const specifier: string = 'miniflare'
+  const { Miniflare } = (await import(specifier)) as { Miniflare: new (options: MiniflareOptions) => MiniflareLike }
+  let printed = ''
+  const mf = new Miniflare({
+    scriptPath,
+    modules: true,
+    modulesRules: [{ type: 'ESModule', include: ['**/*.js'] }],
+    compatibilityDate: '2026-04-26',
+    bindings,
+    host: '127.0.0.1',
+    port: 0,
+    handleRuntimeStdio: (stdout, stderr) => {
+      stdout.on('data', (chunk: Buffer) => (printed += chunk.toString('utf8')))
+      stderr.on('data', (chunk: Buffer) => (printed += chunk.toString('utf8')))
+    },
+  })
+  const url = await mf.ready
+  return { url: url.origin, output: () => printed, close: () => mf.dispose() }
 }
