@@ -37,7 +37,17 @@ export class ByteWriter {
     // Room for the worst case (3 bytes per UTF-16 unit), then the prefix written after encoding.
     const at = this.length
     this.reserve(2 + value.length * 3)
-    const { written } = encoder.encodeInto(value, this.buffer.subarray(at + 2))
+    const buffer = this.buffer
+    // Channel names, accounts and app ids are ASCII (Agora's alphabet): copied as they are,
+    // without a TextEncoder call and a subarray per string.
+    let written = 0
+    while (written < value.length) {
+      const code = value.charCodeAt(written)
+      if (code > 0x7f) break
+      buffer[at + 2 + written] = code
+      written++
+    }
+    if (written < value.length) written = encoder.encodeInto(value, buffer.subarray(at + 2)).written
     checkRange(written, 0xffff, 'u16')
     this.view.setUint16(at, written, true)
     this.length = at + 2 + written
