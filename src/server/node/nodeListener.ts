@@ -17,9 +17,10 @@ import { bodyReader, sendAnswer as send } from './nodeIo.js'
 export function nodeListener(handle: TokenHandler): (req: IncomingMessage, res: ServerResponse) => void {
   const core = (handle as TokenHandler & CallAnswering)[answerCall]
   return (req, res) => {
-    answerNode(req, res, handle, core).catch((error: unknown) => {
-      // Nothing a request sends may end the process.
-      send(req, res, refusal(500, `internal error: ${error instanceof Error ? error.message : String(error)}`, Date.now()))
+    answerNode(req, res, handle, core).catch(() => {
+      // Nothing a request sends may end the process (createTokenHandler answers its own errors;
+      // this is for any other handler, whose message stays out of the answer).
+      send(req, res, refusal(500, 'internal error', Date.now()))
     })
   }
 }
