@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { decodeToken } from '../../src/index'
 import { verifyToken } from '../../src/testing/index'
 import { APP_CERTIFICATE, APP_ID } from '../support/fixtures'
+import { readTokenServerEnv } from '../../src/server/node/tokenServerEnv'
 import { secretForms } from './support/secretForms'
 import { runToExit, startStandalone, type StandaloneServer } from './support/standaloneServer'
 
@@ -328,11 +329,24 @@ describe('token server without credentials', () => {
     [{ RATE_LIMIT: 'lots' }, /RATE_LIMIT must be <burst>\/<per second> such as 20\/2, or off/],
     [{ MAX_CONNECTIONS: '0' }, /MAX_CONNECTIONS must be a whole number of 1 or more, got "0"/],
     [{ LOG_TOKENS: 'some' }, /LOG_TOKENS must be all, none or a whole number N/],
-  ])('refuses to start with %j, and never prints the certificate', async (env, message) => {
-    const { code, output } = await runToExit(env)
+    [{ MAX_CONNECTIONS_PER_CLIENT: '0' }, /MAX_CONNECTIONS_PER_CLIENT must be a whole number of 1 or more, got "0"/],
+    [{ PORT: 'x' }, /PORT must be a port number/],
+  ])('refuses the settings %j with a message that says what to set, never the certificate', (env, message) => {
+    let said = ''
+    try {
+      readTokenServerEnv(env)
+    } catch (error) {
+      said = (error as Error).message
+    }
+    expect(said).toMatch(message)
+    expect(said).not.toContain('not-hex-secret')
+    expect(said).not.toContain(APP_CERTIFICATE)
+  })
+
+  it('npm run token-server stops at start on a bad setting: exit code 2 and the message', async () => {
+    const { code, output } = await runToExit({ AGORA_APP_ID: APP_ID, AGORA_APP_CERTIFICATE: 'not-hex-secret' })
     expect(code).toBe(2)
-    expect(output).toMatch(message)
+    expect(output).toMatch(/AGORA_APP_CERTIFICATE must be 32 hex digits/)
     expect(output).not.toContain('not-hex-secret')
-    expect(output).not.toContain(APP_CERTIFICATE)
   })
 })
