@@ -9,11 +9,17 @@ const src = (path: string): string => fileURLToPath(new URL(`./src/${path}`, imp
  * `dist/<path of the source without .ts>.d.ts`. A new entry goes here and in package.json's
  * `exports`; test/e2e/package.test.ts then packs, installs, imports and require()s it.
  */
-const ENTRIES = { index: 'src/index.ts', testing: 'src/testing/index.ts', react: 'src/react/index.ts' }
+const ENTRIES = {
+  index: 'src/index.ts',
+  testing: 'src/testing/index.ts',
+  react: 'src/react/index.ts',
+  server: 'src/server/index.ts',
+  'server-node': 'src/server/node/index.ts',
+}
 
 /** Dependencies and peers stay imports (and their subpaths: `rxjs/operators`, `react/jsx-runtime`): the app's bundler resolves and dedupes them. */
 const EXTERNAL = Object.keys({ ...packageJson.dependencies, ...packageJson.peerDependencies })
-const isDependency = (id: string): boolean => EXTERNAL.some((name) => id === name || id.startsWith(`${name}/`))
+const isDependency = (id: string): boolean => id.startsWith('node:') || EXTERNAL.some((name) => id === name || id.startsWith(`${name}/`))
 
 /**
  * Library build (`npm run build`) and unit tests (`npm test`).
@@ -35,6 +41,8 @@ export default defineConfig({
       { find: /^agora-rtc-session$/, replacement: src('index.ts') },
       { find: /^agora-rtc-session\/testing$/, replacement: src('testing/index.ts') },
       { find: /^agora-rtc-session\/react$/, replacement: src('react/index.ts') },
+      { find: /^agora-rtc-session\/server$/, replacement: src('server/index.ts') },
+      { find: /^agora-rtc-session\/server\/node$/, replacement: src('server/node/index.ts') },
     ],
   },
   test: {

@@ -1,12 +1,12 @@
 // @ts-check
 import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vite'
-import { tokenServerPlugin } from './server/vitePlugin.mjs'
+import { tokenServerPlugin } from './server/vitePlugin.ts'
 
 /**
  * The demo: `npm run demo` (dev server) or `vite build --config demo/vite.config.mjs` then
  * `vite preview --config demo/vite.config.mjs`. The token server runs inside either.
- * This file is JavaScript so that the token server it imports stays runnable by plain `node`.
+ * Vite bundles this file and the TypeScript it imports when it loads it.
  */
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),

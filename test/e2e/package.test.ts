@@ -1,6 +1,6 @@
 // @vitest-environment node
 import { execFile } from 'node:child_process'
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs'
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -38,6 +38,7 @@ const linked = [
   '@types/react-dom',
   '@testing-library/react',
   '@testing-library/dom',
+  '@types/node',
 ]
 const bin = (path: string): string => join(root, 'node_modules', path)
 
@@ -89,6 +90,9 @@ beforeAll(async () => {
   // The README's snippets, as printed (test/unit/readme.test.ts holds these files to the README).
   cpSync(join(root, 'test/types/readmeQuickStart.ts'), join(app, 'readmeQuickStart.ts'))
   for (const file of ['readme.test.ts', 'readmeLifetime.test.ts', 'readmeReact.test.tsx']) cpSync(join(root, 'test/app', file), join(app, file))
+  // The README's token-server recipes for Workers (no Node types) and Node.
+  for (const file of ['worker.ts', 'node.ts']) cpSync(join(root, 'test/app/server', file), join(app, file))
+  writeFileSync(join(app, 'tsconfig.server.json'), JSON.stringify({ extends: './tsconfig.nodenext.json', compilerOptions: { types: ['node'] }, files: ['worker.ts', 'node.ts'] }))
   await succeeds(
     npm(
       // --legacy-peer-deps: the peers are linked below, not fetched.
@@ -126,8 +130,14 @@ describe.concurrent('the packed tarball', () => {
         expect(files).toContain(join(installed, declarations))
       }
     },
-    60_000,
+    120_000,
   )
+
+  // One run (nodenext, the stricter): attw checks ./server and ./server/node under bundler too.
+  it("the README's token-server recipes (Workers, Node) type-check under moduleResolution nodenext, skipLibCheck off, against the installed declarations", async () => {
+    const files = await succeeds(node([bin('typescript/bin/tsc'), '-p', 'tsconfig.server.json', '--listFiles'], app))
+    for (const declarations of ['dist/server/index.d.ts', 'dist/server/node/index.d.ts']) expect(files).toContain(join(installed, declarations))
+  }, 120_000)
 
   it.each(entryPoints)("require('%s') works on this Node (≥ 20.19), and gives the module import() gives", async (entry) => {
     const script = `
@@ -139,6 +149,8 @@ describe.concurrent('the packed tarball', () => {
       })`
     const names = JSON.parse(await succeeds(node(['-e', script], app))) as string[]
     if (entry === pkg.name) expect(names).toContain('createSession')
+    if (entry === `${pkg.name}/server`) expect(names).toEqual(expect.arrayContaining(['createTokenHandler', 'redisRateLimitStore', 'bearerAuthorize']))
+    if (entry === `${pkg.name}/server/node`) expect(names).toContain('serveTokens')
   })
 
   it('ships LICENSE, README.md, dist/ and the src/ its declaration and source maps point into', () => {

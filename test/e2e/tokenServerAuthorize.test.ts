@@ -1,10 +1,11 @@
 // @vitest-environment node
 import { afterEach, describe, expect, it } from 'vitest'
 import { decodeToken, httpTokenSource, isSessionError } from '../../src/index'
+import type { Grant } from '../../src/server/authorize'
+import { bearerAuthorize, sessionCookieAuthorize } from '../../src/server/bearerAuthorize'
 import { APP_CERTIFICATE, APP_ID } from '../support/fixtures'
-import { serverModules, type Grant } from '../support/serverModules'
 import { generateBody, post, startInProcess, type InProcessServer } from './support/inProcessServer'
-import { startStandalone } from './support/standaloneServer'
+import { runToExit, startStandalone } from './support/standaloneServer'
 
 // The authorize(request) hook (issue 12, item 3) and sampled per-token logging (item 8).
 
@@ -21,17 +22,15 @@ const SESSIONS = new Map<string, Grant>([
   ['viewer-session-token', VIEWER],
 ])
 
-async function withBearer(): Promise<InProcessServer> {
-  const { exampleAuthorize } = await serverModules()
-  return startInProcess({ authorize: exampleAuthorize.bearerAuthorize((token) => SESSIONS.get(token)), env: { AGORA_APP_ID: APP_ID, AGORA_APP_CERTIFICATE: APP_CERTIFICATE, CORS_ORIGINS: 'http://app.test' } })
+function withBearer(): Promise<InProcessServer> {
+  return startInProcess({ authorize: bearerAuthorize((token) => SESSIONS.get(token)), cors: { origins: ['http://app.test'] } })
 }
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` })
 
 describe('the token server without an authorize hook', () => {
-  it('says plainly that anyone who can reach it gets any token, and does not advertise authorization in CORS', async () => {
-    server = await startInProcess({ env: { AGORA_APP_ID: APP_ID, AGORA_APP_CERTIFICATE: APP_CERTIFICATE, CORS_ORIGINS: 'http://app.test' } })
-    expect(server.tokens.banner.join('\n')).toMatch(/ANYONE WHO CAN REACH THIS SERVER GETS A TOKEN FOR ANY CHANNEL AND UID\. Run it behind your app's own authentication/)
+  it('does not advertise authorization in CORS', async () => {
+    server = await startInProcess({ cors: { origins: ['http://app.test'] } })
 
     const preflight = await post(`${server.url}/token/generate`, undefined, { origin: 'http://app.test', 'access-control-request-method': 'POST' }, 'OPTIONS')
     expect(preflight.status).toBe(204)
@@ -91,7 +90,6 @@ describe('the token server with an authorize hook (bearer tokens)', () => {
     const preflight = await post(`${server.url}/token/generate`, undefined, { origin: 'http://app.test', 'access-control-request-method': 'POST' }, 'OPTIONS')
     expect(preflight.headers['access-control-allow-headers']).toBe('content-type, accept, authorization')
     expect(preflight.headers['access-control-allow-credentials']).toBe('true')
-    expect(server.tokens.banner.join('\n')).toContain('Callers are checked by authorize() (bearer) before each token.')
   })
 
   it('is what an app does: httpTokenSource with the session bearer gets a token; a wrong one fails 401, not retryable', async () => {
@@ -121,17 +119,16 @@ describe('the token server with an authorize hook (bearer tokens)', () => {
   })
 
   it('a session cookie hook: the cookie names the session', async () => {
-    const { exampleAuthorize } = await serverModules()
-    server = await startInProcess({ authorize: exampleAuthorize.sessionCookieAuthorize('sid', (id) => (id === 's-1' ? ALICE : undefined)) })
+    server = await startInProcess({ authorize: sessionCookieAuthorize('sid', (id) => (id === 's-1' ? ALICE : undefined)) })
     expect((await post(`${server.url}/token/generate`, generateBody('lobby', 'alice'), { cookie: 'theme=dark; sid=s-1' })).status).toBe(200)
     expect((await post(`${server.url}/token/generate`, generateBody('lobby', 'alice'), { cookie: 'sid=s-2' })).status).toBe(401)
     expect((await post(`${server.url}/token/generate`, generateBody('lobby', 'alice'))).status).toBe(401)
   })
 
-  it('node demo/server/main.mjs --authorize demo/server/exampleAuthorize.mjs checks callers', async () => {
+  it('npm run token-server -- --authorize demo/server/exampleAuthorize.ts checks callers, and says so', async () => {
     const standalone = await startStandalone(
       { AGORA_APP_ID: APP_ID, AGORA_APP_CERTIFICATE: APP_CERTIFICATE, EXAMPLE_BEARER_TOKENS: JSON.stringify({ 'alice-session-token': ALICE }) },
-      ['--authorize', 'demo/server/exampleAuthorize.mjs'],
+      ['--authorize', 'demo/server/exampleAuthorize.ts'],
     )
     try {
       expect(standalone.output()).toContain('Callers are checked by authorize() (bearer) before each token.')
@@ -139,6 +136,17 @@ describe('the token server with an authorize hook (bearer tokens)', () => {
       expect((await post(`${standalone.url}/token/generate`, generateBody('lobby', 'alice'), bearer('alice-session-token'))).status).toBe(200)
     } finally {
       await standalone.close()
+    }
+  })
+})
+
+describe('the example hook (demo/server/exampleAuthorize.ts)', () => {
+  it('a malformed EXAMPLE_BEARER_TOKENS stops the server with a message that names it, and never quotes its value', async () => {
+    for (const value of ['not json', '["alice-session-token"]']) {
+      const { code, output } = await runToExit({ EXAMPLE_BEARER_TOKENS: value }, ['--authorize', 'demo/server/exampleAuthorize.ts'])
+      expect(code).toBe(2)
+      expect(output).toMatch(/EXAMPLE_BEARER_TOKENS (is not valid JSON|must be a JSON object)/)
+      expect(output).not.toContain(value)
     }
   })
 })
@@ -168,9 +176,14 @@ describe('per-token log lines (item 8)', () => {
     expect(tokenLines()).toHaveLength(lines)
   })
 
-  it('LOG_TOKENS sets it from the environment', async () => {
-    server = await startInProcess({ rateLimit: false, env: { AGORA_APP_ID: APP_ID, AGORA_APP_CERTIFICATE: APP_CERTIFICATE, LOG_TOKENS: 'none' } })
-    await issue(3)
-    expect(tokenLines()).toHaveLength(0)
+  it('LOG_TOKENS sets it for npm run token-server', async () => {
+    const standalone = await startStandalone({ AGORA_APP_ID: APP_ID, AGORA_APP_CERTIFICATE: APP_CERTIFICATE, LOG_TOKENS: 'none' })
+    try {
+      const before = standalone.output()
+      for (let i = 0; i < 3; i++) expect((await post(`${standalone.url}/token/generate`, generateBody('lobby', String(i + 1)))).status).toBe(200)
+      expect(standalone.output()).toBe(before)
+    } finally {
+      await standalone.close()
+    }
   })
 })

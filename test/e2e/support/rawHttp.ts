@@ -39,10 +39,13 @@ export function sendRaw(url: string, bytes: Buffer | string, timeoutMs = 3_000):
   })
 }
 
-/** Opens a connection and sends nothing (or `bytes`), keeping it open until closed by either side. */
-export function openIdle(url: string, bytes?: string): Promise<{ socket: Socket; closed: Promise<string> }> {
+/**
+ * Opens a connection and sends nothing (or `bytes`), keeping it open until closed by either side.
+ * `localAddress` (any of 127.0.0.0/8) makes it come from another client.
+ */
+export function openIdle(url: string, bytes?: string, localAddress?: string): Promise<{ socket: Socket; closed: Promise<string> }> {
   return new Promise((resolve, reject) => {
-    const socket = connect(socketAddress(url))
+    const socket = connect({ ...socketAddress(url), ...(localAddress === undefined ? {} : { localAddress }) })
     let received = ''
     const closed = new Promise<string>((done) => socket.on('close', () => done(received)))
     socket.on('data', (chunk: Buffer) => (received += chunk.toString('latin1')))

@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 
-const MAIN = fileURLToPath(new URL('../../../demo/server/main.mjs', import.meta.url))
+const MAIN = fileURLToPath(new URL('../../../src/server/node/cli.mjs', import.meta.url))
+const ROOT = fileURLToPath(new URL('../../..', import.meta.url))
 
-/** `node demo/server/main.mjs` (what `npm run token-server` runs), on a free port. */
+/** `node src/server/node/cli.mjs` (what `npm run token-server` runs), on a free port. */
 export interface StandaloneServer {
   readonly url: string
   /** Everything it printed so far, stdout and stderr. */
@@ -16,6 +17,7 @@ export interface StandaloneServer {
 /** Runs the standalone token server with exactly `env` (plus PATH), and waits for its URL. */
 export function startStandalone(env: Record<string, string>, args: string[] = []): Promise<StandaloneServer> {
   const child = spawn(process.execPath, [MAIN, ...args], {
+    cwd: ROOT,
     env: { PATH: process.env['PATH'] ?? '', PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
@@ -52,8 +54,8 @@ export function startStandalone(env: Record<string, string>, args: string[] = []
 }
 
 /** Runs it expecting it to refuse to start; resolves with its exit code and output. */
-export function runToExit(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, [MAIN], { env: { PATH: process.env['PATH'] ?? '', PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+export function runToExit(env: Record<string, string>, args: string[] = []): Promise<{ code: number | null; output: string }> {
+  const child = spawn(process.execPath, [MAIN, ...args], { cwd: ROOT, env: { PATH: process.env['PATH'] ?? '', PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')))
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')))

@@ -10,9 +10,15 @@ import {
   SttTokenBuilder,
 } from 'agora-token'
 import fc from 'fast-check'
+import { createRequire } from 'node:module'
 import { inflateSync } from 'node:zlib'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { mintToken } from '../../../src/testing/mintToken'
+import { createAccessToken2Builder } from '../../../src/accessToken2/buildAccessToken2'
+import { mintToken } from '../../../src/accessToken2/mintToken'
+import { verifyToken } from '../../../src/accessToken2/verifyToken'
+import { hmacSha256 } from '../../../src/accessToken2/signAccessToken2'
+import { hmac } from '@noble/hashes/hmac.js'
+import { sha256 } from '@noble/hashes/sha2.js'
 import { decodeToken } from '../../../src/token/decodeToken'
 import type { TokenRole } from '../../../src/token/TokenClaims'
 
@@ -33,9 +39,41 @@ function pinned<T>(issuedAt: number, salt: number, build: () => T): T {
   }
 }
 
+/** agora-token's parser (src/AccessToken2.js, not in its typings): what Agora's own code reads. */
+interface AgoraParsed {
+  appId: Buffer | string
+  issueTs: number
+  expire: number
+  salt: number
+  services: { service_type(): number; __channel_name: Buffer | string; __uid: Buffer | string; __privileges: Record<string, number> }[]
+  from_string(token: string): boolean
+  verifySignature(appCertificate: string): boolean
+}
+const { AccessToken2 } = createRequire(import.meta.url)('agora-token/src/AccessToken2') as { AccessToken2: new () => AgoraParsed }
+
+/** What agora-token's parser reads from a token, as plain values. */
+function agoraRead(token: string) {
+  const parsed = new AccessToken2()
+  expect(parsed.from_string(token)).toBe(true)
+  return {
+    appId: String(parsed.appId),
+    issueTs: parsed.issueTs,
+    expire: parsed.expire,
+    salt: parsed.salt,
+    services: parsed.services.map((service) => ({
+      type: service.service_type(),
+      channel: String(service.__channel_name),
+      uid: String(service.__uid),
+      privileges: { ...service.__privileges },
+    })),
+    verifies: parsed.verifySignature(CERT),
+    verifiesWithAnother: parsed.verifySignature('0'.repeat(32)),
+  }
+}
+
 /**
- * What a token signs and carries, inflated: two deflaters (fflate here, Node's zlib in
- * agora-token) compress the same bytes differently, and Agora inflates before it checks.
+ * What a token signs and carries, inflated: our builder writes a stored zlib block, agora-token
+ * Node's compressed one, and Agora inflates before it checks.
  */
 const content = (token: string): Buffer => {
   expect(token.startsWith('007')).toBe(true)
@@ -131,9 +169,52 @@ describe('mintToken vs agora-token', () => {
     )
   })
 
+  it('the server\'s builder (createAccessToken2Builder, reused across tokens and issue times) signs the same content as agora-token, verified by agora-token', () => {
+    const build = createAccessToken2Builder(APP_ID, CERT)
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(channelArb, fc.integer({ min: 0, max: 2 ** 32 - 1 }), fc.boolean(), expireArb, privilegeArb, fc.integer({ min: 1, max: 99_999_999 }), fc.integer({ min: 0, max: 3 })), { minLength: 1, maxLength: 4 }),
+        (tokens) => {
+          for (const [channel, uid, publisher, expireSec, privilegeExpireSec, salt, later] of tokens) {
+            const issuedAt = ISSUED_AT + later
+            const expected = pinned(issuedAt, salt, () =>
+              RtcTokenBuilder.buildTokenWithUid(APP_ID, CERT, channel, uid, publisher ? RtcRole.PUBLISHER : RtcRole.SUBSCRIBER, expireSec, privilegeExpireSec),
+            )
+            const privileges = (publisher ? [1, 2, 3, 4] : [1]).map((key) => [key, privilegeExpireSec] as const)
+            const built = build({ channel, uid: uid === 0 ? '' : String(uid), issuedAt, expireSec, salt, privileges })
+            expect(content(built)).toEqual(content(expected))
+            expect(agoraRead(built)).toMatchObject({ verifies: true, verifiesWithAnother: false })
+            expect(verifyToken(built, CERT)).toEqual(verifyToken(expected, CERT))
+          }
+        },
+      ),
+      { numRuns: 300, seed: 20250102 },
+    )
+  })
+
+  it('writes a stored zlib block: no tables to allocate, and at most 11 bytes over the content', () => {
+    const token = mintToken({ appId: APP_ID, appCertificate: CERT, channel: 'lobby', uid: 42, expireSec: 600, issuedAt: ISSUED_AT, salt: SALT })
+    const zlib = Buffer.from(token.slice(3), 'base64')
+    // zlib header (CM 8, no dictionary), then one final stored block (BFINAL 1, BTYPE 00).
+    expect(zlib[0]).toBe(0x78)
+    expect(zlib[2]).toBe(0x01)
+    expect(zlib.length).toBe(content(token).length + 11)
+  })
+
   it('is the same token every time for the same inputs (no randomness in the compression)', () => {
     const options = { appId: APP_ID, appCertificate: CERT, channel: 'lobby', uid: 42, expireSec: 600, issuedAt: ISSUED_AT, salt: SALT }
     expect(mintToken(options)).toBe(mintToken(options))
+  })
+})
+
+describe('hmacSha256', () => {
+  it("is @noble/hashes' hmac for keys up to one block", () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 64 }), fc.uint8Array({ maxLength: 300 }), (key, message) => {
+        expect(hmacSha256(key, message)).toEqual(hmac(sha256, key, message))
+      }),
+      { numRuns: 500 },
+    )
   })
 })
 
@@ -238,6 +319,9 @@ describe('decodeToken of agora-token tokens', () => {
               : { privileges: { joinChannel: join, publishAudio: audio, publishVideo: video, publishData: data } }),
           })
           expect(content(minted)).toEqual(content(expected))
+          // agora-token's own parser reads the same claims from both, and its verifySignature
+          // accepts ours with the certificate (and with no other).
+          expect(agoraRead(minted)).toEqual({ ...agoraRead(expected), verifies: true, verifiesWithAnother: false })
 
           const expectedPrivileges =
             privileges !== undefined

@@ -1,42 +1,35 @@
-// @ts-check
-/**
- * The `authorize(request)` hook of the token server: who the caller is and what tokens they may
- * have, decided by the app before any token is built. Without one the server issues any
- * token it is asked for, so it must then sit behind the app's own authentication.
- */
-import { matchesPattern } from './agoraNames.mjs'
-import { RequestError, isWildcardUid } from './tokenRequest.mjs'
+import { matchesPattern } from '../token/matchesPattern.js'
+import { uidToString } from '../token/validate.js'
+import { RequestError } from './RequestError.js'
+import type { TokenOrder } from './tokenOrder.js'
 
-/** @typedef {import('node:http').IncomingMessage} IncomingMessage */
-/** @typedef {import('./tokenRequest.mjs').TokenOrder} TokenOrder */
+/** What a caller may have. Every field left out allows anything. */
+export interface Grant {
+  /** Who the caller is, for the log (a user id, never a secret). */
+  subject?: string
+  /** The one uid their tokens may name (wildcard uids are then refused). */
+  uid?: number | string
+  /** Channel names or patterns (`room-*`, `*`) their tokens may cover. */
+  channels?: readonly string[]
+  /** The most they may have: `'subscriber'` refuses publisher tokens. */
+  role?: 'publisher' | 'subscriber'
+}
 
-/**
- * What a caller may have. Every field left out allows anything.
- * @typedef {object} Grant
- * @property {string} [subject] who the caller is, for the log (a user id, never a secret)
- * @property {number | string} [uid] the one uid their tokens may name (wildcard uids are then refused)
- * @property {readonly string[]} [channels] channel names or patterns (`room-*`, `*`) their tokens may cover
- * @property {'publisher' | 'subscriber'} [role] the most they may have: `'subscriber'` refuses publisher tokens
- */
-
-/**
- * A refusal: 401 (who are you?) or 403 (not for you), with a message for the caller.
- * @typedef {{ refuse: 401 | 403, message?: string }} Refusal
- */
+/** A refusal: 401 (who are you?) or 403 (not for you), with a message for the caller. */
+export interface Refusal {
+  refuse: 401 | 403
+  message?: string
+}
 
 /**
- * Called with the request (headers, cookies, socket) before the body is read; returns a
- * {@link Grant}, a {@link Refusal}, or `null`/`undefined` (401). A throw is a 500.
- * @typedef {(request: IncomingMessage) => Grant | Refusal | null | undefined | Promise<Grant | Refusal | null | undefined>} Authorize
+ * Who the caller is and what tokens they may have, decided by the app from the request
+ * (headers, cookies) before the body is read: a {@link Grant}, a {@link Refusal}, or
+ * `null`/`undefined` (401). May be async. A throw is a 500, and the error goes to the log.
  */
+export type Authorize = (request: Request) => Grant | Refusal | null | undefined | Promise<Grant | Refusal | null | undefined>
 
-/**
- * The caller's grant, or a {@link RequestError} 401/403 to answer with.
- * @param {Authorize} authorize
- * @param {IncomingMessage} request
- * @returns {Promise<Grant>}
- */
-export async function grantFor(authorize, request) {
+/** The caller's grant, or a {@link RequestError} 401/403 to answer with. */
+export async function grantFor(authorize: Authorize, request: Request): Promise<Grant> {
   const verdict = await authorize(request)
   if (verdict === null || verdict === undefined) {
     throw new RequestError(401, 'sign in first: this token server issues tokens to signed-in callers only')
@@ -51,18 +44,15 @@ export async function grantFor(authorize, request) {
   return verdict
 }
 
-/**
- * Throws {@link RequestError} 403 when `order` asks for more than `grant` allows.
- * @param {TokenOrder} order
- * @param {Grant} grant
- */
-export function checkGrant(order, grant) {
+/** Throws {@link RequestError} 403 when `order` asks for more than `grant` allows. */
+export function checkGrant(order: TokenOrder, grant: Grant): void {
   const who = grant.subject === undefined ? 'you' : JSON.stringify(grant.subject)
-  if (grant.role === 'subscriber' && order.role === 1) {
+  if (grant.role === 'subscriber' && order.role === 'publisher') {
     throw new RequestError(403, `${who} may have subscriber tokens (role 2) only`)
   }
   if (grant.uid !== undefined) {
-    if (isWildcardUid(order.uid)) throw new RequestError(403, `${who} may have tokens for uid ${JSON.stringify(grant.uid)} only, not a wildcard uid`)
+    const uid = uidToString(order.uid)
+    if (uid === '' || uid.includes('*')) throw new RequestError(403, `${who} may have tokens for uid ${JSON.stringify(grant.uid)} only, not a wildcard uid`)
     if (String(order.uid) !== String(grant.uid)) {
       throw new RequestError(403, `uid ${JSON.stringify(order.uid)} is not ${who === 'you' ? 'yours' : `${who}'s`}: ask for uid ${JSON.stringify(grant.uid)}`)
     }
@@ -80,17 +70,14 @@ export function checkGrant(order, grant) {
  * Whether every channel `requested` (a name or a pattern) stands for is one `pattern` allows.
  * A requested pattern is matched as text, so each of its `*` must fall inside one of the
  * grant's `*`: `room-a*` is covered by `room-*`, `room-*` is not covered by `room-a*`.
- * @param {string} pattern
- * @param {string} requested
  */
-function covers(pattern, requested) {
+function covers(pattern: string, requested: string): boolean {
   // '' asks for every channel, as '*' does: only a pattern that matches everything covers it.
   return matchesPattern(pattern, requested === '' ? '*' : requested)
 }
 
-/** @param {Grant} grant */
-function checkGrantShape(grant) {
-  const { uid, channels, role, subject } = grant
+function checkGrantShape(grant: Grant): void {
+  const { uid, channels, role, subject } = grant as Record<string, unknown>
   if (uid !== undefined && typeof uid !== 'number' && typeof uid !== 'string') throw new Error('authorize(): grant.uid must be a number or a string')
   if (channels !== undefined && !(Array.isArray(channels) && channels.every((c) => typeof c === 'string'))) {
     throw new Error('authorize(): grant.channels must be an array of channel names or patterns')
