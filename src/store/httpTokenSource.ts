@@ -76,6 +76,7 @@ const MAX_TIMEOUT_MS = 2_147_483_647
  *
  * When `signal` aborts, rejects with `signal.reason` as it is (by default a `DOMException`
  * named `'AbortError'`), never a `SessionError`, so callers can tell cancellation from failure.
+ * A JavaScript caller may leave `signal` out: the request then runs to its end or `timeoutMs`.
  *
  * Makes exactly one attempt per call: retrying (with backoff, jitter and `retryAfterMs`) is
  * the token store's job, so ky's own retry is off.
@@ -127,8 +128,10 @@ export function httpTokenSource(options: HttpTokenSourceOptions): TokenSource {
   const mask = secretMasker(url, headers)
   const failed = (message: string, failure: TokenFetchFailure): SessionError => tokenFetchFailed(message, failure, mask)
 
-  return async (request, signal) => {
-    signal.throwIfAborted()
+  // `signal` is optional here though TokenSource's type requires it: an app calling the source
+  // itself from JavaScript may leave it out, and must get a token, not a TypeError.
+  return async (request, signal?: AbortSignal) => {
+    signal?.throwIfAborted()
 
     // ky.post builds the Request synchronously, so a bad url or header value throws here,
     // apart from the network failures below (both are TypeErrors).
@@ -138,7 +141,7 @@ export function httpTokenSource(options: HttpTokenSourceOptions): TokenSource {
         json: format.body(request),
         headers: withAccept(headers),
         timeout: timeoutMs,
-        signal,
+        ...(signal == null ? {} : { signal }),
         // One attempt only: the store retries with its own backoff, jitter and Retry-After,
         // on its injectable scheduler. (ky would not retry a POST anyway, but say so.)
         retry: 0,
@@ -160,7 +163,7 @@ export function httpTokenSource(options: HttpTokenSourceOptions): TokenSource {
       body = await response.text()
     } catch (error) {
       // Cancellation is not a failure: hand the caller back its own abort reason.
-      signal.throwIfAborted()
+      signal?.throwIfAborted()
       throw await requestFailure(error, server, timeoutMs, exchange, mask)
     }
     const { status } = response
@@ -201,7 +204,7 @@ export function httpTokenSource(options: HttpTokenSourceOptions): TokenSource {
         cause: new SessionError('TOKEN_INVALID', mask(reason)),
       })
     }
-    signal.throwIfAborted()
+    signal?.throwIfAborted()
 
     const serverTime = Date.parse(response.headers.get('date') ?? '')
     const result: TokenResponse = { token }
