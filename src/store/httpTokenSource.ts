@@ -68,7 +68,11 @@ const MAX_TIMEOUT_MS = 2_147_483_647
  * - an answer over 64 KB (a token answer is a few hundred bytes): not retryable; the rest of it
  *   is not downloaded;
  * - a redirect to another origin (unless in `allowRedirectOrigins`), or any redirect in a
- *   browser: not retryable, nothing is sent there.
+ *   browser: not retryable, nothing is sent there. Same-origin redirects are followed as fetch
+ *   follows them (a 301/302 after a POST and a 303 become a GET without the body; 307/308 repeat
+ *   method and body), at most 5; a sixth, and a `Location` that is not an http(s) url or carries
+ *   credentials, fail, not retryable;
+ * - a status above 599 (Node's fetch passes them on): not retryable.
  *
  * Messages and `serverMessage` never hold a whole token, a run of 32 hex digits (an App
  * Certificate's shape), `Bearer` credentials or a query string, even where the server's answer

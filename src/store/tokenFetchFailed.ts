@@ -1,7 +1,7 @@
 import { isHTTPError, isTimeoutError } from 'ky'
 import { SessionError } from '../errors.js'
-import { AnswerTooLargeError } from './bufferedFetch.js'
-import { RedirectRefusedError } from './followRedirects.js'
+import { AnswerTooLargeError, StatusOutOfRangeError } from './bufferedFetch.js'
+import { RedirectRefusedError, type RedirectRefusal } from './followRedirects.js'
 import { HttpFailureCause } from './httpFailureCause.js'
 import { redactSecrets, redactedError } from './redactSecrets.js'
 import { retryAfterMs } from './retryAfter.js'
@@ -100,16 +100,17 @@ export async function requestFailure(
       { status, retryable: false, cause: new HttpFailureCause('too-large', error.message, { ...exchange, status }) },
     )
   }
+  if (error instanceof StatusOutOfRangeError) {
+    const { status } = error
+    return failed(`${server} answered with ${error.message}; it is broken or not a token server, check the url`, {
+      status,
+      retryable: false,
+      cause: new HttpFailureCause('status', `${error.message} from ${exchange.method} ${exchange.url}`, { ...exchange, status }),
+    })
+  }
   if (error instanceof RedirectRefusedError) {
     const { reason, status, toOrigin } = error
-    const detail =
-      reason === 'origin'
-        ? `redirected (${status}) to another origin, ${toOrigin}, which httpTokenSource does not follow ` +
-          '(the request body and headers would go there); use that url, or list the origin in allowRedirectOrigins'
-        : reason === 'hidden'
-          ? 'redirected, and the browser does not say where to, so httpTokenSource cannot check that it stays on ' +
-            'this origin; use the url the redirect ends at'
-          : `${error.message}; use the url the redirects end at`
+    const detail = redirectDetail(reason, status, toOrigin, error.message)
     return failed(`${server} ${detail}`, {
       ...(status === 0 ? {} : { status }),
       retryable: false,
@@ -127,6 +128,33 @@ export async function requestFailure(
     )
   }
   return failed(`the request to ${server} failed: ${String(error)}`, { retryable: true, cause: redactedError(error, undefined, mask) })
+}
+
+const FIX_LOCATION = "fix the token server's Location header, or use the url it should lead to"
+
+/** What a refused redirect says to fix. */
+function redirectDetail(reason: RedirectRefusal, status: number, toOrigin: string | undefined, said: string): string {
+  switch (reason) {
+    case 'origin':
+      return (
+        `redirected (${status}) to another origin, ${toOrigin}, which httpTokenSource does not follow ` +
+        '(the request body and headers would go there); use that url, or list the origin in allowRedirectOrigins'
+      )
+    case 'hidden':
+      return (
+        'redirected, and the browser does not say where to, so httpTokenSource cannot check that it stays on ' +
+        'this origin; use the url the redirect ends at'
+      )
+    case 'too-many':
+      return `${said}; use the url the redirects end at`
+    // fetch itself refuses these three with a TypeError, which would read as a network failure.
+    case 'bad-location':
+      return `redirected (${status}) to a Location that is not a valid url; ${FIX_LOCATION}`
+    case 'scheme':
+      return `redirected (${status}) to a url that is not http or https (${toOrigin}); ${FIX_LOCATION}`
+    case 'credentials':
+      return `redirected (${status}) to a url with credentials in it (user:password@), which fetch does not follow; ${FIX_LOCATION}`
+  }
 }
 
 /** Node's fetch says only 'fetch failed' and keeps the reason (e.g. ECONNREFUSED) in `cause`. */

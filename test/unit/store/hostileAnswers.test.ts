@@ -11,6 +11,7 @@ import { sessionFailure as failure } from '../../support/sessionFailure'
 import { json, startHost, stopHost, type Handler, type Host } from './localHost'
 
 const request: TokenRequest = { channel: 'lobby', uid: 42, role: 'publisher' }
+const signal = (): AbortSignal => new AbortController().signal
 const token = mintToken({ appId: APP_ID, appCertificate: APP_CERTIFICATE, channel: 'lobby', uid: 42, expireSec: 600 })
 const answer: Handler = (_q, _b, res) => json(res, 200, { code: 0, data: { token } })
 
@@ -37,5 +38,88 @@ describe('a TokenSource called without a signal (issue 20, item 9)', () => {
     main.handler = (_q, _b, res) => json(res, 503, { message: 'down for maintenance' })
     const tokens = httpTokenSource({ url: `${main.origin}/token/generate` }) as unknown as (r: TokenRequest) => Promise<TokenResponse>
     expect(await failure(tokens(request))).toMatchObject({ code: 'TOKEN_FETCH_FAILED', status: 503, retryable: true })
+  })
+})
+
+/** `METHOD path content-type body` of what the server received, per hop. */
+const hops = (): string[] => main.received.map((line) => line.split(' ').slice(0, 2).join(' '))
+
+describe('same-origin redirects after a POST follow the Fetch standard (issue 20, item 4)', () => {
+  /** A server at /t that redirects along `chain` (status and next path), and answers a token at /ok. */
+  const chain = (steps: Record<string, [number, string]>): Handler & { bodies: Record<string, string>; types: Record<string, string | undefined> } => {
+    const bodies: Record<string, string> = {}
+    const types: Record<string, string | undefined> = {}
+    const handler: Handler = (req, body, res) => {
+      const path = req.url ?? ''
+      bodies[`${req.method} ${path}`] = body
+      types[`${req.method} ${path}`] = req.headers['content-type']
+      const step = steps[path]
+      if (step !== undefined) return void res.writeHead(step[0], { location: step[1] }).end()
+      answer(req, body, res)
+    }
+    return Object.assign(handler, { bodies, types })
+  }
+
+  it.each<[string, Record<string, [number, string]>, string[]]>([
+    ['302 → 302 → /ok', { '/t': [302, '/a'], '/a': [302, '/ok'] }, ['POST /t', 'GET /a', 'GET /ok']],
+    ['301 → 301 → /ok', { '/t': [301, '/a'], '/a': [301, '/ok'] }, ['POST /t', 'GET /a', 'GET /ok']],
+    ['303 → 307 → /ok', { '/t': [303, '/a'], '/a': [307, '/ok'] }, ['POST /t', 'GET /a', 'GET /ok']],
+    ['303 → 308 → /ok', { '/t': [303, '/a'], '/a': [308, '/ok'] }, ['POST /t', 'GET /a', 'GET /ok']],
+    ['307 → 302 → /ok', { '/t': [307, '/a'], '/a': [302, '/ok'] }, ['POST /t', 'POST /a', 'GET /ok']],
+    ['308 → 303 → /ok', { '/t': [308, '/a'], '/a': [303, '/ok'] }, ['POST /t', 'POST /a', 'GET /ok']],
+    ['307 → 308 → /ok', { '/t': [307, '/a'], '/a': [308, '/ok'] }, ['POST /t', 'POST /a', 'POST /ok']],
+  ])('%s: each hop with the method and body fetch would send', async (_name, steps, expected) => {
+    const handler = chain(steps)
+    main.handler = handler
+
+    await expect(httpTokenSource({ url: `${main.origin}/t` })(request, signal())).resolves.toMatchObject({ token })
+
+    expect(hops()).toEqual(expected)
+    for (const line of main.received) {
+      const [method = '', path = ''] = line.split(' ')
+      const key = `${method} ${path}`
+      if (method === 'GET') {
+        // A GET carries no body, nor the headers that describe one.
+        expect(handler.bodies[key]).toBe('')
+        expect(handler.types[key]).toBeUndefined()
+      } else {
+        expect(JSON.parse(handler.bodies[key] ?? '')).toMatchObject({ channelName: 'lobby', uid: '42' })
+        expect(handler.types[key]).toBe('application/json')
+      }
+    }
+  })
+
+  it.each([301, 302, 303, 307, 308])('a %i loop ends with the redirect error after 5 redirects, not retryable', async (status) => {
+    main.handler = (_q, _b, res) => res.writeHead(status, { location: '/t' }).end()
+
+    const error = await failure(httpTokenSource({ url: `${main.origin}/t` })(request, signal()))
+
+    expect(error).toMatchObject({ code: 'TOKEN_FETCH_FAILED', status, retryable: false })
+    expect(error.message).toContain('more than 5 redirects')
+    expect(main.received).toHaveLength(6)
+  })
+})
+
+describe('answers fetch cannot use are said for what they are (issue 20, item 5)', () => {
+  it.each<[string, Handler, RegExp]>([
+    ['a Location that is not a url (http://[)', (_q, _b, res) => res.writeHead(302, { location: 'http://[' }).end(), /redirected \(302\) to a Location that is not a valid url/],
+    [
+      'a same-origin Location with user info',
+      (_q, _b, res) => res.writeHead(307, { location: `${main.origin.replace('//', '//user:s3cret-pw@')}/v2` }).end(),
+      /redirected \(307\) to a url with credentials in it \(user:password@\)/,
+    ],
+    ['a Location with another scheme', (_q, _b, res) => res.writeHead(302, { location: 'ftp://127.0.0.1/t' }).end(), /redirected \(302\) to a url that is not http or https \(ftp:\)/],
+    ['status 600', (_q, _b, res) => res.writeHead(600).end('{}'), /answered with status 600, which is not an HTTP status \(200 to 599\)/],
+    ['status 999', (_q, _b, res) => res.writeHead(999, { 'content-type': 'application/json' }).end(JSON.stringify({ code: 0, data: { token } })), /answered with status 999, which is not an HTTP status/],
+  ])('%s: not retryable, and the message says what the server did', async (_name, handler, said) => {
+    main.handler = handler
+
+    const error = await failure(httpTokenSource({ url: `${main.origin}/t` })(request, signal()))
+
+    expect(error).toMatchObject({ code: 'TOKEN_FETCH_FAILED', retryable: false })
+    expect(error.message).toMatch(said)
+    expect(error.message).not.toMatch(/could not reach|CORS|RangeError/)
+    expect(error.message).not.toContain('s3cret-pw')
+    expect(main.received).toHaveLength(1)
   })
 })
