@@ -123,3 +123,55 @@ describe('answers fetch cannot use are said for what they are (issue 20, item 5)
     expect(main.received).toHaveLength(1)
   })
 })
+
+describe('query values are masked in every form a server echoes them (issue 20, item 2)', () => {
+  // One value with a raw '+' (a space once decoded), '/' and '=' in the url; one given
+  // percent-encoded (a literal '+', '/', '=').
+  const RAW = 'Xy7+pq/Rs=='
+  const ENCODED = 'Zz9+wv/Ut=='
+  const url = (): string => `${main.origin}/t?sig=${RAW}&k2=${encodeURIComponent(ENCODED)}&channel=lobby`
+
+  /** Every way a value can be written in a url or a message: raw, decoded, '+' for space, %-encoded in either case. */
+  const forms = (value: string): string[] => {
+    const decoded = value.replaceAll('+', ' ')
+    const upper = [encodeURIComponent(value), encodeURIComponent(decoded), new URLSearchParams({ v: decoded }).toString().slice(2)]
+    return [...new Set([value, decoded, ...upper, ...upper.map((text) => text.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase()))])]
+  }
+
+  it.each<[string, (path: string) => string]>([
+    ['the raw request line', (path) => `Cannot POST ${path}`],
+    ['the query decoded', (path) => `no such route: ${decodeURIComponent(path.replaceAll('+', ' '))}`],
+    ['the query decoded, + kept', (path) => `no such route: ${decodeURIComponent(path)}`],
+    ['the query percent-encoded', (path) => `bad path ${encodeURIComponent(path)}`],
+    ['the query percent-encoded in lower case', (path) => `bad path ${encodeURIComponent(path).replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase())}`],
+    ['the values form-encoded', (path) => `params ${new URLSearchParams(new URL(path, 'http://x').searchParams).toString()}`],
+  ])('%s', async (_name, echo) => {
+    main.handler = (req, _b, res) => json(res, 404, { message: echo(req.url ?? '') })
+
+    const error = await failure(httpTokenSource({ url: url() })(request, signal()))
+
+    expect(error).toMatchObject({ code: 'TOKEN_FETCH_FAILED', status: 404 })
+    for (const text of [error.message, error.serverMessage ?? '', String(error)]) {
+      for (const form of [...forms(RAW), ...forms(ENCODED)]) expect(text).not.toContain(form)
+    }
+    // What is not a secret stays readable.
+    expect(error.serverMessage).toMatch(/^(Cannot POST|no such route|bad path|params)/)
+  })
+})
+
+describe('credentials are masked, not the words around them (issue 20, item 3)', () => {
+  it.each<[string, string, string]>([
+    ['Bearer x', 'The Bearer token is required', 'The Bearer token is required'],
+    ['Bearer x', 'Missing header: Authorization: Bearer <token>', 'Missing header: Authorization: Bearer <token>'],
+    ['Bearer s3cr3t-value', 'The Bearer token s3cr3t-value has expired', 'The Bearer token … has expired'],
+    ['Bearer s3cr3t-value', 'got "Bearer s3cr3t-value"', 'got "Bearer …"'],
+    ['Basic dXNlcjpwYXNz', 'Basic authentication is disabled for dXNlcjpwYXNz', 'Basic authentication is disabled for …'],
+  ])('authorization %j, the server says %j', async (authorization, said, shown) => {
+    main.handler = (_q, _b, res) => json(res, 401, { message: said })
+
+    const error = await failure(httpTokenSource({ url: `${main.origin}/t`, headers: { authorization } })(request, signal()))
+
+    expect(error.serverMessage).toBe(shown)
+    expect(error.message).toContain(`(401 Unauthorized): ${shown}`)
+  })
+})

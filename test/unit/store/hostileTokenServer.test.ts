@@ -160,6 +160,13 @@ describe('redactSecrets', () => {
     ['see https://user:pw@x.test/t?key=s3cret#frag now', 'see https://x.test/t?… now'],
     ['see https://user:pw@x.test/t now', 'see https://x.test/t now'],
     ['channel name too long', 'channel name too long'],
+    ['Authorization: Basic dXNlcjpwYXNz', 'Authorization: Basic …'],
+    ['bad token: Bearer eyJhbGciOiJIUzI1NiJ9.e30.sig', 'bad token: Bearer …'],
+    // Words after Bearer/Basic are not credentials (issue 20, item 3).
+    ['The Bearer token is required', 'The Bearer token is required'],
+    ['Bearer Authentication failed: use Basic authentication', 'Bearer Authentication failed: use Basic authentication'],
+    ['Cannot POST /token/generate?key=s3cret&x=1 here', 'Cannot POST /token/generate?… here'],
+    ['is this /token/generate? yes', 'is this /token/generate? yes'],
     ['short hex 0123456789abcdef is fine', 'short hex 0123456789abcdef is fine'],
   ])('%j -> %j', (text, expected) => {
     expect(redactSecrets(text)).toBe(expected)
