@@ -1,5 +1,6 @@
 import { timer, type SchedulerLike } from 'rxjs'
 import { SessionError, isSessionError } from '../errors.js'
+import { MAX_SERVER_MESSAGE_LENGTH, cutText } from './serverMessage.js'
 import type { TokenRequest, TokenResponse, TokenSource } from './TokenSource.js'
 
 /**
@@ -62,6 +63,7 @@ function normalize(answer: unknown): TokenResponse {
 function toFetchError(error: unknown): unknown {
   if (isSessionError(error)) return error
   if (error instanceof Error && error.name === 'AbortError') return error
-  const detail = error instanceof Error ? error.message : String(error)
+  // A source's own error may quote a whole answer: its message is cut, the error kept as cause.
+  const detail = cutText(error instanceof Error ? error.message : String(error), MAX_SERVER_MESSAGE_LENGTH)
   return new SessionError('TOKEN_FETCH_FAILED', `the token source failed: ${detail}`, { cause: error, retryable: true })
 }

@@ -4,6 +4,7 @@ import { decodeToken } from '../token/decodeToken.js'
 import { bufferedFetch, MAX_ANSWER_BYTES } from './bufferedFetch.js'
 import { followRedirects } from './followRedirects.js'
 import { redactSecrets, redactedError, secretMasker, urlForLogs } from './redactSecrets.js'
+import { shownServerText } from './serverMessage.js'
 import { requestFailure, tokenFetchFailed, type TokenFetchFailure } from './tokenFetchFailed.js'
 import { resolveTokenFormat, type CustomTokenFormat, type TokenFormatName } from './tokenFormats.js'
 import type { TokenResponse, TokenSource } from './TokenSource.js'
@@ -190,11 +191,17 @@ export function httpTokenSource(options: HttpTokenSourceOptions): TokenSource {
     try {
       token = format.token(json)
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error)
+      // Both may quote the answer at any length (a 60 KB `message`): masked, then cut.
+      const reason = shownServerText(error instanceof Error ? error.message : String(error), mask) ?? 'no token was found'
       const said = (error as { serverMessage?: unknown } | null)?.serverMessage
       throw failed(
         `${server} answered ${status} but ${reason} (format '${format.name}' expects ${format.expects})`,
-        { status, retryable: false, serverMessage: typeof said === 'string' ? said : undefined, cause: redactedError(error, undefined, mask) },
+        {
+          status,
+          retryable: false,
+          serverMessage: typeof said === 'string' ? shownServerText(said, mask) : undefined,
+          cause: redactedError(error, undefined, mask),
+        },
       )
     }
 

@@ -5,7 +5,7 @@ import { RedirectRefusedError, type RedirectRefusal } from './followRedirects.js
 import { HttpFailureCause } from './httpFailureCause.js'
 import { redactSecrets, redactedError } from './redactSecrets.js'
 import { retryAfterMs } from './retryAfter.js'
-import { serverMessage } from './serverMessage.js'
+import { cutText, serverMessage, shownServerText } from './serverMessage.js'
 
 /** Context of a `TOKEN_FETCH_FAILED` error; `undefined` fields are left off. */
 export interface TokenFetchFailure {
@@ -20,16 +20,23 @@ export interface TokenFetchFailure {
 export type Mask = (text: string) => string
 
 /**
+ * Longest message kept, in characters. What a server said is cut to 200 where it is quoted;
+ * this bounds the rest (a long url).
+ */
+const MAX_MESSAGE_LENGTH = 1000
+
+/**
  * A `TOKEN_FETCH_FAILED` {@link SessionError}, leaving off context that is `undefined`. The
- * message and the server message are masked: they end up in logs.
+ * message and the server message are masked (they end up in logs), then cut to length.
  */
 export function tokenFetchFailed(message: string, failure: TokenFetchFailure, mask: Mask = redactSecrets): SessionError {
   const { retryable, status, retryAfterMs, serverMessage, cause } = failure
-  return new SessionError('TOKEN_FETCH_FAILED', mask(message), {
+  const said = serverMessage === undefined ? undefined : shownServerText(serverMessage, mask)
+  return new SessionError('TOKEN_FETCH_FAILED', cutText(mask(message), MAX_MESSAGE_LENGTH), {
     retryable,
     ...(status === undefined ? {} : { status }),
     ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
-    ...(serverMessage === undefined ? {} : { serverMessage: mask(serverMessage) }),
+    ...(said === undefined ? {} : { serverMessage: said }),
     ...('cause' in failure ? { cause } : {}),
   })
 }

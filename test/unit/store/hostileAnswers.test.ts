@@ -2,7 +2,9 @@
 // httpTokenSource against more hostile token servers, on real sockets (127.0.0.1) with Node's own
 // fetch (issue 20): redirects after a POST, answers that are not HTTP as fetch knows it, unbounded
 // messages, values echoed in another encoding, and a caller that passes no signal.
+import { NEVER } from 'rxjs'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { createTokenStore } from '../../../src/store/createTokenStore'
 import { httpTokenSource } from '../../../src/store/httpTokenSource'
 import type { TokenRequest, TokenResponse } from '../../../src/store/TokenSource'
 import { mintToken } from '../../../src/testing/mintToken'
@@ -173,5 +175,54 @@ describe('credentials are masked, not the words around them (issue 20, item 3)',
 
     expect(error.serverMessage).toBe(shown)
     expect(error.message).toContain(`(401 Unauthorized): ${shown}`)
+  })
+})
+
+describe('messages stay bounded whatever the server says (issue 20, item 6)', () => {
+  const LONG = `${'why '.repeat(15_000)}end`
+
+  it.each<[string, Handler]>([
+    ['a 200 answer {code: 1, message: 60 KB}', (_q, _b, res) => json(res, 200, { code: 1, message: LONG })],
+    ['a 200 answer {code: 1, msg: 60 KB}', (_q, _b, res) => json(res, 200, { code: 1, msg: LONG })],
+    ['a 400 answer {message: 60 KB}', (_q, _b, res) => json(res, 400, { message: LONG })],
+    ['a 502 answer of 60 KB text', (_q, _b, res) => res.writeHead(502).end(LONG)],
+    ['a 200 answer of 60 KB that is not JSON', (_q, _b, res) => res.writeHead(200).end(LONG)],
+  ])('%s: message and serverMessage are cut', async (_name, handler) => {
+    main.handler = handler
+
+    const error = await failure(httpTokenSource({ url: `${main.origin}/t` })(request, signal()))
+
+    expect(error.code).toBe('TOKEN_FETCH_FAILED')
+    expect(error.message.length).toBeLessThanOrEqual(500)
+    expect((error.serverMessage ?? '').length).toBeLessThanOrEqual(200)
+    if (error.serverMessage !== undefined) expect(error.serverMessage).toMatch(/^why why .*…$/)
+  })
+
+  it('a custom TokenSource that throws a 60 KB message: the store cuts it, and keeps the error as cause', async () => {
+    const thrown = new Error(LONG)
+    const store = createTokenStore({ source: () => Promise.reject(thrown), wake$: NEVER })
+
+    const error = await failure(store.get(request))
+
+    expect(error.message.length).toBeLessThanOrEqual(250)
+    expect(error.message).toMatch(/^the token source failed: why why .*…$/)
+    expect(error.cause).toBe(thrown)
+    store.dispose()
+  })
+
+  it("a custom format whose token() throws a 60 KB message: cut too", async () => {
+    main.handler = (_q, _b, res) => json(res, 200, { nothing: true })
+    const format = {
+      body: () => ({}),
+      token: (): string => {
+        throw Object.assign(new Error(LONG), { serverMessage: LONG })
+      },
+    }
+
+    const error = await failure(httpTokenSource({ url: `${main.origin}/t`, format })(request, signal()))
+
+    expect(error.message.length).toBeLessThanOrEqual(500)
+    expect(error.message).toContain("(format 'custom' expects what your format.token() reads)")
+    expect(error.serverMessage?.length).toBeLessThanOrEqual(200)
   })
 })

@@ -637,7 +637,8 @@ describe('serverMessage', () => {
     ['{"code":1}', '{"code":1}'],
     ['  Bad\n  Gateway ', 'Bad Gateway'],
     ['', undefined],
-    ['x'.repeat(300), 'x'.repeat(200)],
+    ['x'.repeat(300), `${'x'.repeat(199)}…`],
+    [JSON.stringify({ message: 'y'.repeat(300) }), `${'y'.repeat(199)}…`],
   ])('%j -> %j', (body, expected) => {
     expect(serverMessage(body)).toBe(expected)
   })
