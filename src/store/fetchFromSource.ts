@@ -1,6 +1,7 @@
 import { timer, type SchedulerLike } from 'rxjs'
 import { SessionError, isSessionError } from '../errors.js'
 import { MAX_SERVER_MESSAGE_LENGTH, cutText } from './serverMessage.js'
+import { timerDelayMs } from './timerDelay.js'
 import type { TokenRequest, TokenResponse, TokenSource } from './TokenSource.js'
 
 /**
@@ -25,7 +26,7 @@ export function fetchFromSource(
       controller.abort(signal.reason)
       reject(signal.reason)
     }
-    const deadline = timer(timeoutMs, scheduler).subscribe(() => {
+    const deadline = timer(timerDelayMs(timeoutMs), scheduler).subscribe(() => {
       const error = new SessionError(
         'TOKEN_FETCH_FAILED',
         `the token source did not answer within ${timeoutMs} ms: check that the token server is up`,

@@ -5,6 +5,7 @@ import { bufferedFetch, MAX_ANSWER_BYTES } from './bufferedFetch.js'
 import { followRedirects } from './followRedirects.js'
 import { redactSecrets, redactedError, secretMasker, urlForLogs } from './redactSecrets.js'
 import { shownServerText } from './serverMessage.js'
+import { MAX_TIMER_DELAY_MS } from './timerDelay.js'
 import { requestFailure, tokenFetchFailed, type TokenFetchFailure } from './tokenFetchFailed.js'
 import { resolveTokenFormat, type CustomTokenFormat, type TokenFormatName } from './tokenFormats.js'
 import type { TokenResponse, TokenSource } from './TokenSource.js'
@@ -46,7 +47,7 @@ export interface HttpTokenSourceOptions {
 }
 
 /** ky's ceiling for `timeout`: the longest delay a JS timer accepts, 2^31 - 1 ms. */
-const MAX_TIMEOUT_MS = 2_147_483_647
+const MAX_TIMEOUT_MS = MAX_TIMER_DELAY_MS
 
 /**
  * A {@link TokenSource} that POSTs to your token server with ky and checks that the answer is

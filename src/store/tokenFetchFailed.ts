@@ -4,7 +4,7 @@ import { AnswerTooLargeError, StatusOutOfRangeError } from './bufferedFetch.js'
 import { RedirectRefusedError, type RedirectRefusal } from './followRedirects.js'
 import { HttpFailureCause } from './httpFailureCause.js'
 import { redactSecrets, redactedError } from './redactSecrets.js'
-import { retryAfterMs } from './retryAfter.js'
+import { MAX_RETRY_AFTER_MS, cappedRetryAfterMs, retryAfterMs } from './retryAfter.js'
 import { cutText, serverMessage, shownServerText } from './serverMessage.js'
 
 /** Context of a `TOKEN_FETCH_FAILED` error; `undefined` fields are left off. */
@@ -47,6 +47,13 @@ export interface Exchange {
   url: string
 }
 
+/** What the server asked with `Retry-After`, for the message. */
+function retryAfterText(askedMs: number | undefined): string {
+  if (askedMs === undefined) return ''
+  if (askedMs <= MAX_RETRY_AFTER_MS) return `; it asked to retry in ${askedMs / 1000} s`
+  return `; it asked to retry after more than ${MAX_RETRY_AFTER_MS / 60_000} minutes, the longest the token store waits`
+}
+
 /** What a failed status says to fix, appended to the message. */
 function hintFor(status: number): string {
   if (status === 401 || status === 403) return '; check the credentials in the headers passed to httpTokenSource'
@@ -76,14 +83,15 @@ export async function requestFailure(
     const { status } = response
     const said = serverMessage(await response.text().catch(() => ''), mask)
     const retryable = status >= 500 || status === 408 || status === 429
-    const afterMs = retryAfterMs(response.headers.get('retry-after'), response.headers.get('date'))
+    const askedMs = retryAfterMs(response.headers.get('retry-after'), response.headers.get('date'))
+    const afterMs = askedMs === undefined ? undefined : cappedRetryAfterMs(askedMs)
     // The status text is the server's to choose: masked like its body.
     const statusLine = mask(response.statusText === '' ? `${status}` : `${status} ${response.statusText}`)
     return failed(
       `${server} ${retryable ? 'failed' : 'refused the request'} (${statusLine})` +
         (said === undefined ? '' : `: ${said}`) +
         hintFor(status) +
-        (afterMs === undefined ? '' : `; it asked to retry in ${afterMs / 1000} s`),
+        retryAfterText(askedMs),
       {
         status,
         retryable,
