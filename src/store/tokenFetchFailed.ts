@@ -54,9 +54,14 @@ function retryAfterText(askedMs: number | undefined): string {
   return `; it asked to retry after more than ${MAX_RETRY_AFTER_MS / 60_000} minutes, the longest the token store waits`
 }
 
-/** What a failed status says to fix, appended to the message. */
-function hintFor(status: number): string {
-  if (status === 401 || status === 403) return '; check the credentials in the headers passed to httpTokenSource'
+/**
+ * What a failed status says to fix, appended to the message. A 401 or 403 with the server's
+ * own words needs none: a guess ("check the credentials") is wrong when the server refused the
+ * channel or the role.
+ */
+function hintFor(status: number, serverSaid: boolean): string {
+  if (status === 401) return serverSaid ? '' : ' without saying why: check the credentials (headers) passed to httpTokenSource'
+  if (status === 403) return serverSaid ? '' : ' without saying why: the server does not allow this user this token'
   if (status === 404 || status === 405) return '; check the url and format passed to httpTokenSource'
   if (status === 429) return '; it is rate limiting this client'
   return ''
@@ -90,7 +95,7 @@ export async function requestFailure(
     return failed(
       `${server} ${retryable ? 'failed' : 'refused the request'} (${statusLine})` +
         (said === undefined ? '' : `: ${said}`) +
-        hintFor(status) +
+        hintFor(status, said !== undefined) +
         retryAfterText(askedMs),
       {
         status,

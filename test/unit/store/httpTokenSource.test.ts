@@ -404,8 +404,8 @@ describe('httpTokenSource', () => {
     })
 
     it.each([
-      [401, 'check the credentials in the headers'],
-      [403, 'check the credentials in the headers'],
+      [401, 'without saying why: check the credentials (headers) passed to httpTokenSource'],
+      [403, 'without saying why: the server does not allow this user this token'],
       [404, 'check the url and format'],
     ])('%i: not retryable, says what to check', async (status, hint) => {
       handler = (_req, res) => sendText(res, status, '')
