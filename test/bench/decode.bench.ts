@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module'
+import { deflateSync } from 'node:zlib'
 import { fileURLToPath } from 'node:url'
 import { build, type Rolldown } from 'vite'
 import { launchChromium } from '../e2e/support/chromium'
@@ -89,4 +90,36 @@ export async function benchDecode(count = 100_000): Promise<{ node: number; agor
   const agoraToken = rate(tokens, count, (token) => new AccessToken2().from_string(token))
   const chromium = await chromiumRate(tokens, count)
   return { node, agoraToken, chromium }
+}
+
+/** `"007"` + base64 of zlib-deflated `bytes` (level 9): a token-shaped stream, not a token. */
+const tokenShaped = (bytes: Uint8Array): string => `007${deflateSync(bytes, { level: 9 }).toString('base64')}`
+
+/** Mean ms per call of `run` over `count` calls (each throws: these are refused), after a warm-up. */
+function msPerRefusal(count: number, run: () => unknown): number {
+  const attempt = (): void => {
+    try {
+      run()
+    } catch {
+      // refused, as expected
+    }
+  }
+  for (let i = 0; i < 20; i++) attempt()
+  const start = performance.now()
+  for (let i = 0; i < count; i++) attempt()
+  return (performance.now() - start) / count
+}
+
+/**
+ * What a zlib bomb costs decodeToken (issue 20, item 8): 1.5 MB of zeros deflated into a
+ * token-shaped string under the SDK's 2,047 characters, against a stream that inflates to just
+ * over the 64 KiB cap (64 KiB + 1 zeros), both refused, in ms per decode.
+ */
+export function benchBomb(count = 300): { bomb: { chars: number; ms: number }; justOverCap: { chars: number; ms: number } } {
+  const bomb = tokenShaped(new Uint8Array(1_500_000))
+  const justOverCap = tokenShaped(new Uint8Array(64 * 1024 + 1))
+  return {
+    bomb: { chars: bomb.length, ms: msPerRefusal(count, () => decodeToken(bomb)) },
+    justOverCap: { chars: justOverCap.length, ms: msPerRefusal(count, () => decodeToken(justOverCap)) },
+  }
 }
