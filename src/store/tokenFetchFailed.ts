@@ -150,31 +150,24 @@ export async function requestFailure(
   return failed(`the request to ${server} failed: ${String(error)}`, { retryable: true, cause: redactedError(error, undefined, mask) })
 }
 
-const FIX_LOCATION = "fix the token server's Location header, or use the url it should lead to"
-
-/** What a refused redirect says to fix. */
+/** What a refused redirect says to fix; `said` is the refusal's own message. */
 function redirectDetail(reason: RedirectRefusal, status: number, toOrigin: string | undefined, said: string): string {
-  switch (reason) {
-    case 'origin':
-      return (
-        `redirected (${status}) to another origin, ${toOrigin}, which httpTokenSource does not follow ` +
-        '(the request body and headers would go there); use that url, or list the origin in allowRedirectOrigins'
-      )
-    case 'hidden':
-      return (
-        'redirected, and the browser does not say where to, so httpTokenSource cannot check that it stays on ' +
-        'this origin; use the url the redirect ends at'
-      )
-    case 'too-many':
-      return `${said}; use the url the redirects end at`
-    // fetch itself refuses these three with a TypeError, which would read as a network failure.
-    case 'bad-location':
-      return `redirected (${status}) to a Location that is not a valid url; ${FIX_LOCATION}`
-    case 'scheme':
-      return `redirected (${status}) to a url that is not http or https (${toOrigin}); ${FIX_LOCATION}`
-    case 'credentials':
-      return `redirected (${status}) to a url with credentials in it (user:password@), which fetch does not follow; ${FIX_LOCATION}`
+  if (reason === 'origin') {
+    return (
+      `redirected (${status}) to another origin, ${toOrigin}, which httpTokenSource does not follow ` +
+      '(the request body and headers would go there); use that url, or list the origin in allowRedirectOrigins'
+    )
   }
+  if (reason === 'hidden') {
+    return (
+      'redirected, and the browser does not say where to, so httpTokenSource cannot check that it stays on ' +
+      'this origin; use the url the redirect ends at'
+    )
+  }
+  if (reason === 'too-many') return `${said}; use the url the redirects end at`
+  // A Location that is not a url, not http(s), or with credentials: fetch itself refuses these
+  // with a TypeError, which would read as a network failure.
+  return `${said.replace(/^redirect/, 'redirected')}; fix the token server's Location header, or use the url it should lead to`
 }
 
 /** Node's fetch says only 'fetch failed' and keeps the reason (e.g. ECONNREFUSED) in `cause`. */
