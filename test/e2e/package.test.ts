@@ -2,7 +2,7 @@
 import { execFile } from 'node:child_process'
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { dirname, join, relative, resolve } from 'node:path'
+import { basename, dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
@@ -40,6 +40,8 @@ const linked = [
   '@testing-library/dom',
 ]
 const bin = (path: string): string => join(root, 'node_modules', path)
+/** The files the README's code blocks are (`<!-- snippet: path -->`), each once. */
+const snippets = [...new Set([...readFileSync(join(root, 'README.md'), 'utf8').matchAll(/<!-- snippet: (\S+) -->/g)].map(([, path = '']) => path))]
 
 /** Commands run as a developer would run them: without vitest's variables or `npm test`'s npm_* settings. */
 const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(npm_|VITEST|NODE_ENV$|TEST$)/i.test(key)))
@@ -86,9 +88,8 @@ beforeAll(async () => {
 
   app = join(temp, 'app')
   cpSync(join(root, 'test/consumer'), app, { recursive: true })
-  // The README's snippets, as printed (test/unit/readme.test.ts holds these files to the README).
-  cpSync(join(root, 'test/types/readmeQuickStart.ts'), join(app, 'readmeQuickStart.ts'))
-  for (const file of ['readme.test.ts', 'readmeLifetime.test.ts', 'readmeReact.test.tsx']) cpSync(join(root, 'test/app', file), join(app, file))
+  // Every README snippet, as printed (test/unit/readme.test.ts holds each file to its blocks).
+  for (const snippet of snippets) cpSync(join(root, snippet), join(app, basename(snippet)))
   await succeeds(
     npm(
       // --legacy-peer-deps: the peers are linked below, not fetched.
@@ -118,12 +119,14 @@ describe.concurrent('the packed tarball', () => {
   })
 
   it.each(['nodenext', 'bundler'])(
-    'the README snippets (quick start, lifetime, React, test doubles) type-check under moduleResolution %s, skipLibCheck off, against the installed declarations',
+    'every README snippet, as printed, type-checks under moduleResolution %s (no paths shim), skipLibCheck off, against the installed declarations',
     async (resolution) => {
       const files = await succeeds(node([bin('typescript/bin/tsc'), '-p', `tsconfig.${resolution}.json`, '--listFiles'], app))
       for (const declarations of ['dist/index.d.ts', 'dist/testing/index.d.ts', 'dist/react/index.d.ts']) {
         expect(files).toContain(join(installed, declarations))
       }
+      expect(snippets.length).toBeGreaterThanOrEqual(6)
+      for (const snippet of snippets) expect(files).toContain(join(app, basename(snippet)))
     },
     60_000,
   )
