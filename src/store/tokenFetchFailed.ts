@@ -47,23 +47,28 @@ export interface Exchange {
   url: string
 }
 
-/** What the server asked with `Retry-After`, for the message. */
-function retryAfterText(askedMs: number | undefined): string {
+/**
+ * What the server asked with `Retry-After`, for the message; nothing when its own words
+ * already give the same seconds ("retry in 20 s"): the message would say it twice.
+ */
+function retryAfterText(askedMs: number | undefined, said: string | undefined): string {
   if (askedMs === undefined) return ''
-  if (askedMs <= MAX_RETRY_AFTER_MS) return `; it asked to retry in ${askedMs / 1000} s`
+  const seconds = askedMs / 1000
+  if (said !== undefined && new RegExp(`(^|[^\\d.])${seconds}\\s*(s|secs?|seconds?)\\b`, 'i').test(said)) return ''
+  if (askedMs <= MAX_RETRY_AFTER_MS) return `; it asked to retry in ${seconds} s`
   return `; it asked to retry after more than ${MAX_RETRY_AFTER_MS / 60_000} minutes, the longest the token store waits`
 }
 
 /**
- * What a failed status says to fix, appended to the message. A 401 or 403 with the server's
- * own words needs none: a guess ("check the credentials") is wrong when the server refused the
- * channel or the role.
+ * What a failed status says to fix, appended to the message. A 401, 403 or 429 with the
+ * server's own words needs none: a guess ("check the credentials") is wrong when the server
+ * refused the channel or the role, and a 429's words say it already.
  */
 function hintFor(status: number, serverSaid: boolean): string {
   if (status === 401) return serverSaid ? '' : ' without saying why: check the credentials (headers) passed to httpTokenSource'
   if (status === 403) return serverSaid ? '' : ' without saying why: the server does not allow this user this token'
   if (status === 404 || status === 405) return '; check the url and format passed to httpTokenSource'
-  if (status === 429) return '; it is rate limiting this client'
+  if (status === 429) return serverSaid ? '' : '; it is rate limiting this client'
   return ''
 }
 
@@ -96,7 +101,7 @@ export async function requestFailure(
       `${server} ${retryable ? 'failed' : 'refused the request'} (${statusLine})` +
         (said === undefined ? '' : `: ${said}`) +
         hintFor(status, said !== undefined) +
-        retryAfterText(askedMs),
+        retryAfterText(askedMs, said),
       {
         status,
         retryable,

@@ -226,3 +226,17 @@ describe('messages stay bounded whatever the server says (issue 20, item 6)', ()
     expect(error.serverMessage?.length).toBeLessThanOrEqual(200)
   })
 })
+
+describe('a 429 says the retry once (issue 20, first hour: the demo)', () => {
+  it.each<[string, Record<string, unknown> | null, RegExp]>([
+    ['its words give the seconds', { message: 'simulated rate limit (demo fault "429"): retry in 20 s' }, /\(429 Too Many Requests\): simulated rate limit \(demo fault "429"\): retry in 20 s$/],
+    ['its words say "seconds"', { message: 'slow down, try again in 20 seconds' }, /: slow down, try again in 20 seconds$/],
+    ['its words give other seconds', { message: 'retry in 120 s' }, /: retry in 120 s; it asked to retry in 20 s$/],
+    ['it says nothing', null, /\(429 Too Many Requests\); it is rate limiting this client; it asked to retry in 20 s$/],
+  ])('Retry-After: 20 and %s', async (_name, body, said) => {
+    main.handler = (_q, _b, res) => (body === null ? void res.writeHead(429, { 'retry-after': '20' }).end() : json(res, 429, body, { 'retry-after': '20' }))
+    const error = await failure(httpTokenSource({ url: `${main.origin}/t` })(request, signal()))
+    expect(error).toMatchObject({ status: 429, retryable: true, retryAfterMs: 20_000 })
+    expect(error.message).toMatch(said)
+  })
+})
