@@ -4,7 +4,7 @@
 // delay over 2^31 - 1 ms is one a real timer cannot hold: Node fires it after 1 ms (with a
 // TimeoutOverflowWarning), browsers at once, and the store's re-check would set it again.
 import { NEVER, VirtualTimeScheduler, filter, firstValueFrom, type SchedulerAction, type Subscription } from 'rxjs'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { StoreEvent } from '../../../src/events'
 import { createTokenStore, type TokenStore } from '../../../src/store/createTokenStore'
 import { httpTokenSource } from '../../../src/store/httpTokenSource'
@@ -15,7 +15,7 @@ import type { TokenRequest } from '../../../src/store/TokenSource'
 import { mintToken } from '../../../src/testing/mintToken'
 import { APP_CERTIFICATE, APP_ID } from '../../support/fixtures'
 import { sessionFailure } from '../../support/sessionFailure'
-import { json, startHost, stopHost, type Host } from './localHost'
+import { hostForTests, json } from './localHost'
 
 const MAX_TIMER_MS = 2 ** 31 - 1
 const request: TokenRequest = { channel: 'lobby', uid: 42, role: 'subscriber' }
@@ -39,16 +39,7 @@ class RecordingClock extends VirtualTimeScheduler {
   }
 }
 
-let main: Host
-beforeAll(async () => {
-  main = await startHost()
-})
-afterAll(async () => {
-  await stopHost(main)
-})
-beforeEach(() => {
-  main.received = []
-})
+const main = hostForTests()
 
 /** A store on `clock` whose token server answers a 10-minute token, then `refusal` to every later request. */
 function setUp(clock: RecordingClock, token = mintToken({ appId: APP_ID, appCertificate: APP_CERTIFICATE, channel: '', uid: 42, role: 'subscriber', expireSec: 600 })) {

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { afterAll, beforeAll, beforeEach } from 'vitest'
 
 /** Answers one request: what a hostile (or honest) token server does with it. */
 export type Handler = (req: IncomingMessage, body: string, res: ServerResponse) => void
@@ -13,11 +14,12 @@ export interface Host {
   received: string[]
 }
 
-export async function startHost(): Promise<Host> {
+/** A host not listening yet. */
+function newHost(): Host {
   const host: Host = {
     server: createServer(),
     origin: '',
-    handler: (_req, _body, res) => res.writeHead(500).end(),
+    handler: refuse,
     received: [],
   }
   host.server.on('request', (req: IncomingMessage, res: ServerResponse) => {
@@ -29,8 +31,33 @@ export async function startHost(): Promise<Host> {
       host.handler(req, body, res)
     })
   })
+  return host
+}
+
+async function listen(host: Host): Promise<Host> {
   await new Promise<void>((resolve) => host.server.listen(0, '127.0.0.1', resolve))
   host.origin = `http://127.0.0.1:${(host.server.address() as AddressInfo).port}`
+  return host
+}
+
+const refuse: Handler = (_req, _body, res) => void res.writeHead(500).end()
+
+export function startHost(): Promise<Host> {
+  return listen(newHost())
+}
+
+/**
+ * The host of a test file: listening before its tests, stopped after them; before each test
+ * `received` is emptied and `handler` is `initial` again.
+ */
+export function hostForTests(initial: Handler = refuse): Host {
+  const host = newHost()
+  beforeAll(() => listen(host))
+  afterAll(() => stopHost(host))
+  beforeEach(() => {
+    host.received = []
+    host.handler = initial
+  })
   return host
 }
 

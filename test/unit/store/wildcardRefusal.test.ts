@@ -4,7 +4,7 @@
 // answers 403 to channel '*'. The refusal says what the server said, and is recognisable, so the
 // session can fall back to a token per channel.
 import { NEVER, filter, firstValueFrom } from 'rxjs'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { isSessionError } from '../../../src/errors'
 import { createTokenStore } from '../../../src/store/createTokenStore'
 import { httpTokenSource } from '../../../src/store/httpTokenSource'
@@ -15,7 +15,7 @@ import { localTokenSource } from '../../../src/testing/localTokenSource'
 import { mintToken } from '../../../src/testing/mintToken'
 import { APP_CERTIFICATE, APP_ID } from '../../support/fixtures'
 import { sessionFailure as failure } from '../../support/sessionFailure'
-import { json, startHost, stopHost, type Handler, type Host } from './localHost'
+import { hostForTests, json, type Handler } from './localHost'
 
 const REFUSAL = "channel '*' is not in your grant (team-red-*)"
 
@@ -29,16 +29,7 @@ const grantsTeamRed: Handler = (_req, body, res) => {
 const wildcard: TokenRequest = { channel: '*', uid: 42, role: 'subscriber' }
 const teamRed: TokenRequest = { channel: 'team-red-1', uid: 42, role: 'subscriber' }
 
-let main: Host
-beforeAll(async () => {
-  main = await startHost()
-})
-afterAll(async () => {
-  await stopHost(main)
-})
-beforeEach(() => {
-  main.handler = grantsTeamRed
-})
+const main = hostForTests(grantsTeamRed)
 
 describe('a 401/403 says what the server said, not a guess', () => {
   it('403 with a message: the message is the server\'s, with no guess about credentials', async () => {
