@@ -112,6 +112,7 @@ export function timelineLegend(): string {
     band(COLORS.accent, 'joining, switching') +
     band(COLORS.warn, 'reconnecting') +
     band(COLORS.host, 'role change') +
+    band(COLORS.bad, 'failed') +
     band('#f6d5d5', 'token server failing') +
     line(COLORS.warn, ' stroke-dasharray="3 2"', 'renews at') +
     line(COLORS.bad, '', 'deadline') +
@@ -188,6 +189,10 @@ export function createTimeline(startedAt: number) {
         }
         case 'renewal-failed':
           mark({ at: event.at, lane: 'server', shape: 'cross', color: COLORS.bad, title: event.message })
+          break
+        case 'error':
+          // A join, switch or reconnect whose token fetch failed: no renewal-failed for it.
+          if (event.code === 'TOKEN_FETCH_FAILED') mark({ at: event.at, lane: 'server', shape: 'cross', color: COLORS.bad, title: event.message })
           break
         case 'sdk-will-expire':
           mark({ at: event.at, lane: 'sdk', shape: 'up', color: COLORS.warn, title: 'token-privilege-will-expire' })

@@ -29,6 +29,12 @@ export interface SessionErrorOptions {
   sdkCode?: string
   /** For `ROLE_CHANGE_FAILED`: the step that failed. */
   step?: 'fetch-token' | 'renew-token' | 'set-client-role' | 'unpublish'
+  /**
+   * For `TOKEN_FETCH_FAILED`: the token server refused (403) a request for a wildcard-channel
+   * token (channel `'*'`, `''` or a pattern); a token per channel may still be granted. See
+   * `isWildcardRefusal`.
+   */
+  wildcardRefused?: boolean
 }
 
 /**
@@ -51,6 +57,7 @@ export class SessionError extends Error {
   readonly serverMessage?: string
   readonly sdkCode?: string
   readonly step?: SessionErrorOptions['step']
+  readonly wildcardRefused?: boolean
 
   constructor(code: SessionErrorCode, message: string, options: SessionErrorOptions = {}) {
     const { cause, ...context } = options

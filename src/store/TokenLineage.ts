@@ -3,9 +3,10 @@ import { SessionError, isSessionError } from '../errors.js'
 import type { StoreEvent } from '../events.js'
 import type { IssuedToken } from './IssuedToken.js'
 import { minRenewIntervalMs, type RenewalPolicy } from './renewalPolicy.js'
-import { isRetryable } from './retryDelay.js'
+import { honouredRetryAfterMs, isRetryable } from './retryDelay.js'
 import { describeRequest } from './requestKey.js'
 import type { LineageState } from './TokenLifetime.js'
+import { timerDelayMs } from './timerDelay.js'
 import type { TokenRequest } from './TokenSource.js'
 
 /** What a lineage needs from its store. */
@@ -157,7 +158,7 @@ export class TokenLineage {
         const now = this.deps.scheduler.now()
         const retryInMs = isRetryable(error) ? this.deps.retryDelayMs(this.#failures, error, current.expiresAt - now) : null
         this.#nextAttemptAt = retryInMs === null ? Infinity : now + retryInMs
-        this.#retryAfterUntil = now + (isSessionError(error) ? (error.retryAfterMs ?? 0) : 0)
+        this.#retryAfterUntil = now + honouredRetryAfterMs(error, current.expiresAt - now)
         const failure = asSessionError(error)
         this.deps.emit({
           type: 'renewal-failed',
@@ -184,7 +185,9 @@ export class TokenLineage {
     if (this.#stopped || current === undefined) return
     const due = Math.min(this.#nextAttemptAt, this.#expiredReported ? Infinity : current.expiresAt)
     if (!Number.isFinite(due)) return
-    const delay = Math.max(0, due - this.deps.scheduler.now())
+    // A deadline more than 24.8 days away (a token no Agora server issues, but one a token
+    // server may answer) is waited for in steps: check() finds it not due yet and sets the next.
+    const delay = timerDelayMs(due - this.deps.scheduler.now())
     this.#timer = timer(delay, this.deps.scheduler).subscribe(() => {
       this.#timer = undefined
       this.check()

@@ -22,10 +22,23 @@ export class AnswerTooLargeError extends Error {
 }
 
 /**
+ * An answer whose status is not one a `Response` can carry (200 to 599; Node's fetch passes
+ * 600 to 999 on, browsers fail them as network errors). Internal; becomes the error's `cause`.
+ */
+export class StatusOutOfRangeError extends Error {
+  override readonly name = 'StatusOutOfRangeError'
+
+  constructor(readonly status: number) {
+    super(`status ${status}, which is not an HTTP status (200 to 599)`)
+  }
+}
+
+/**
  * Wraps `fetchFn` (default: the global `fetch`, looked up at call time so a test's or an SSR
  * host's replacement is seen) so that it resolves only once the whole body has arrived, and
  * reads at most `maxBytes` of it: past that (or when `Content-Length` says so up front) it
- * cancels the rest of the download and rejects with {@link AnswerTooLargeError}.
+ * cancels the rest of the download and rejects with {@link AnswerTooLargeError}. A status
+ * above 599 rejects with {@link StatusOutOfRangeError}.
  *
  * ky's `timeout` covers only the `fetch()` call, which resolves as soon as the headers arrive;
  * a server (or proxy) that sends headers and then stalls the body would hang `response.text()`
@@ -38,6 +51,10 @@ export function bufferedFetch(fetchFn: KyFetch | undefined, maxBytes = MAX_ANSWE
     const response = await (fetchFn ?? globalThis.fetch)(input, init)
     // Status 0 (opaque) and null-body statuses cannot be rebuilt with `new Response`.
     if (response.status < 200 || NULL_BODY_STATUSES.has(response.status)) return response
+    if (response.status > 599) {
+      void response.body?.cancel().catch(() => {})
+      throw new StatusOutOfRangeError(response.status)
+    }
     const body = await readCapped(response, maxBytes)
     return new Response(body, {
       status: response.status,

@@ -15,6 +15,7 @@ import type { TokenLifetime } from './TokenLifetime.js'
 import { tokenLifetimes } from './tokenLifetimes.js'
 import { TokenLineage } from './TokenLineage.js'
 import { validateRequest } from './validateRequest.js'
+import { markWildcardRefusal } from './wildcardRefusal.js'
 import type { TokenRequest, TokenSource } from './TokenSource.js'
 
 /** Options of {@link createTokenStore}. */
@@ -151,7 +152,7 @@ export function createTokenStore(options: TokenStoreOptions): TokenStore {
           return received(issued, request, 'network')
         },
         (error: unknown) => {
-          throw disposed ? disposedError() : error
+          throw disposed ? disposedError() : markWildcardRefusal(error, request)
         },
       )
       .finally(() => {

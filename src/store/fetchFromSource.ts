@@ -1,5 +1,7 @@
 import { timer, type SchedulerLike } from 'rxjs'
 import { SessionError, isSessionError } from '../errors.js'
+import { MAX_SERVER_MESSAGE_LENGTH, cutText } from './serverMessage.js'
+import { timerDelayMs } from './timerDelay.js'
 import type { TokenRequest, TokenResponse, TokenSource } from './TokenSource.js'
 
 /**
@@ -24,7 +26,7 @@ export function fetchFromSource(
       controller.abort(signal.reason)
       reject(signal.reason)
     }
-    const deadline = timer(timeoutMs, scheduler).subscribe(() => {
+    const deadline = timer(timerDelayMs(timeoutMs), scheduler).subscribe(() => {
       const error = new SessionError(
         'TOKEN_FETCH_FAILED',
         `the token source did not answer within ${timeoutMs} ms: check that the token server is up`,
@@ -62,6 +64,7 @@ function normalize(answer: unknown): TokenResponse {
 function toFetchError(error: unknown): unknown {
   if (isSessionError(error)) return error
   if (error instanceof Error && error.name === 'AbortError') return error
-  const detail = error instanceof Error ? error.message : String(error)
+  // A source's own error may quote a whole answer: its message is cut, the error kept as cause.
+  const detail = cutText(error instanceof Error ? error.message : String(error), MAX_SERVER_MESSAGE_LENGTH)
   return new SessionError('TOKEN_FETCH_FAILED', `the token source failed: ${detail}`, { cause: error, retryable: true })
 }

@@ -4,6 +4,8 @@ import { decodeToken } from '../token/decodeToken.js'
 import { bufferedFetch, MAX_ANSWER_BYTES } from './bufferedFetch.js'
 import { followRedirects } from './followRedirects.js'
 import { redactSecrets, redactedError, secretMasker, urlForLogs } from './redactSecrets.js'
+import { shownServerText } from './serverMessage.js'
+import { MAX_TIMER_DELAY_MS } from './timerDelay.js'
 import { requestFailure, tokenFetchFailed, type TokenFetchFailure } from './tokenFetchFailed.js'
 import { resolveTokenFormat, type CustomTokenFormat, type TokenFormatName } from './tokenFormats.js'
 import type { TokenResponse, TokenSource } from './TokenSource.js'
@@ -45,7 +47,7 @@ export interface HttpTokenSourceOptions {
 }
 
 /** ky's ceiling for `timeout`: the longest delay a JS timer accepts, 2^31 - 1 ms. */
-const MAX_TIMEOUT_MS = 2_147_483_647
+const MAX_TIMEOUT_MS = MAX_TIMER_DELAY_MS
 
 /**
  * A {@link TokenSource} that POSTs to your token server with ky and checks that the answer is
@@ -68,7 +70,11 @@ const MAX_TIMEOUT_MS = 2_147_483_647
  * - an answer over 64 KB (a token answer is a few hundred bytes): not retryable; the rest of it
  *   is not downloaded;
  * - a redirect to another origin (unless in `allowRedirectOrigins`), or any redirect in a
- *   browser: not retryable, nothing is sent there.
+ *   browser: not retryable, nothing is sent there. Same-origin redirects are followed as fetch
+ *   follows them (a 301/302 after a POST and a 303 become a GET without the body; 307/308 repeat
+ *   method and body), at most 5; a sixth, and a `Location` that is not an http(s) url or carries
+ *   credentials, fail, not retryable;
+ * - a status above 599 (Node's fetch passes them on): not retryable.
  *
  * Messages and `serverMessage` never hold a whole token, a run of 32 hex digits (an App
  * Certificate's shape), `Bearer` credentials or a query string, even where the server's answer
@@ -76,6 +82,7 @@ const MAX_TIMEOUT_MS = 2_147_483_647
  *
  * When `signal` aborts, rejects with `signal.reason` as it is (by default a `DOMException`
  * named `'AbortError'`), never a `SessionError`, so callers can tell cancellation from failure.
+ * A JavaScript caller may leave `signal` out: the request then runs to its end or `timeoutMs`.
  *
  * Makes exactly one attempt per call: retrying (with backoff, jitter and `retryAfterMs`) is
  * the token store's job, so ky's own retry is off.
@@ -127,8 +134,10 @@ export function httpTokenSource(options: HttpTokenSourceOptions): TokenSource {
   const mask = secretMasker(url, headers)
   const failed = (message: string, failure: TokenFetchFailure): SessionError => tokenFetchFailed(message, failure, mask)
 
-  return async (request, signal) => {
-    signal.throwIfAborted()
+  // `signal` is optional here though TokenSource's type requires it: an app calling the source
+  // itself from JavaScript may leave it out, and must get a token, not a TypeError.
+  return async (request, signal?: AbortSignal) => {
+    signal?.throwIfAborted()
 
     // ky.post builds the Request synchronously, so a bad url or header value throws here,
     // apart from the network failures below (both are TypeErrors).
@@ -138,7 +147,7 @@ export function httpTokenSource(options: HttpTokenSourceOptions): TokenSource {
         json: format.body(request),
         headers: withAccept(headers),
         timeout: timeoutMs,
-        signal,
+        ...(signal == null ? {} : { signal }),
         // One attempt only: the store retries with its own backoff, jitter and Retry-After,
         // on its injectable scheduler. (ky would not retry a POST anyway, but say so.)
         retry: 0,
@@ -160,7 +169,7 @@ export function httpTokenSource(options: HttpTokenSourceOptions): TokenSource {
       body = await response.text()
     } catch (error) {
       // Cancellation is not a failure: hand the caller back its own abort reason.
-      signal.throwIfAborted()
+      signal?.throwIfAborted()
       throw await requestFailure(error, server, timeoutMs, exchange, mask)
     }
     const { status } = response
@@ -183,11 +192,17 @@ export function httpTokenSource(options: HttpTokenSourceOptions): TokenSource {
     try {
       token = format.token(json)
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error)
+      // Both may quote the answer at any length (a 60 KB `message`): masked, then cut.
+      const reason = shownServerText(error instanceof Error ? error.message : String(error), mask) ?? 'no token was found'
       const said = (error as { serverMessage?: unknown } | null)?.serverMessage
       throw failed(
         `${server} answered ${status} but ${reason} (format '${format.name}' expects ${format.expects})`,
-        { status, retryable: false, serverMessage: typeof said === 'string' ? said : undefined, cause: redactedError(error, undefined, mask) },
+        {
+          status,
+          retryable: false,
+          serverMessage: typeof said === 'string' ? shownServerText(said, mask) : undefined,
+          cause: redactedError(error, undefined, mask),
+        },
       )
     }
 
@@ -201,7 +216,7 @@ export function httpTokenSource(options: HttpTokenSourceOptions): TokenSource {
         cause: new SessionError('TOKEN_INVALID', mask(reason)),
       })
     }
-    signal.throwIfAborted()
+    signal?.throwIfAborted()
 
     const serverTime = Date.parse(response.headers.get('date') ?? '')
     const result: TokenResponse = { token }

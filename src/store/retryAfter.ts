@@ -1,5 +1,15 @@
 /**
- * How long a `Retry-After` header asks us to wait, in ms; `undefined` when absent or unreadable.
+ * The longest wait a token server's `Retry-After` gets, in ms: 10 minutes. A longer one (30
+ * days, an HTTP date in the year 9999, a 400-digit number) is taken as this: a user out of the
+ * channel would not wait longer, and no timer could hold a delay over 2^31 - 1 ms (about 24.8
+ * days; Node fires such a timer after 1 ms, browsers at once). While the token is alive the
+ * store also never waits past the last call before its deadline (see `retryDelayMs`).
+ */
+export const MAX_RETRY_AFTER_MS = 10 * 60_000
+
+/**
+ * How long a `Retry-After` header asks us to wait, in ms, as the server said it (it may be far
+ * more than {@link MAX_RETRY_AFTER_MS}, even `Infinity`); `undefined` when absent or unreadable.
  *
  * The header is either delta-seconds (`Retry-After: 7`) or an HTTP date. A date is converted
  * relative to the same response's `Date` header, i.e. entirely in the server's clock, so the
@@ -23,4 +33,9 @@ export function retryAfterMs(retryAfter: string | null, date: string | null): nu
   const serverNowMs = Date.parse(date)
   if (Number.isNaN(untilMs) || Number.isNaN(serverNowMs)) return undefined
   return Math.max(0, untilMs - serverNowMs)
+}
+
+/** A `retryAfterMs` as the store honours it: at most {@link MAX_RETRY_AFTER_MS}; 0 for none, a negative or NaN. */
+export function cappedRetryAfterMs(ms: number | undefined): number {
+  return typeof ms === 'number' && ms > 0 ? Math.min(ms, MAX_RETRY_AFTER_MS) : 0
 }

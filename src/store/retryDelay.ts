@@ -1,4 +1,5 @@
 import { isSessionError } from '../errors.js'
+import { cappedRetryAfterMs } from './retryAfter.js'
 
 /** How failed token fetches are retried: exponential backoff with equal jitter. */
 export interface RetryPolicy {
@@ -29,9 +30,21 @@ export function isRetryable(error: unknown): boolean {
 export const LAST_CALL_MS = 10_000
 
 /**
+ * How long the store waits because the server said so (`error.retryAfterMs`), in ms: at most
+ * `MAX_RETRY_AFTER_MS` (10 minutes), and with `timeLeftMs` (until the token's deadline) over
+ * {@link LAST_CALL_MS}, never past the last call: a server that asks for more patience than the
+ * token has left gets one request then, rather than the user losing the channel. 0 when the
+ * error asks nothing (or something that is not a positive number: a custom source's `NaN`).
+ */
+export function honouredRetryAfterMs(error: unknown, timeLeftMs = Infinity): number {
+  const asked = cappedRetryAfterMs(isSessionError(error) ? error.retryAfterMs : undefined)
+  return timeLeftMs > LAST_CALL_MS ? Math.min(asked, Math.floor(timeLeftMs - LAST_CALL_MS)) : asked
+}
+
+/**
  * Delay before attempt `attempt + 1` after `attempt` failures (1-based), in ms: equal jitter
  * (between half and all of `min(max, base * 2^(attempt-1))`), never less than the server's
- * `Retry-After`.
+ * `Retry-After` as {@link honouredRetryAfterMs} honours it.
  *
  * With `timeLeftMs` (until the token's deadline): a delay that would pass the last call
  * ({@link LAST_CALL_MS} before the deadline) is cut to it, so a token server that is back by
@@ -53,7 +66,6 @@ export function retryDelayMs(
 ): number {
   const cap = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, attempt - 1))
   let delay = Math.round(cap / 2 + (cap / 2) * random())
-  if (timeLeftMs > LAST_CALL_MS && delay > timeLeftMs - LAST_CALL_MS) delay = Math.round(timeLeftMs - LAST_CALL_MS)
-  const retryAfterMs = isSessionError(error) ? (error.retryAfterMs ?? 0) : 0
-  return Math.max(delay, retryAfterMs)
+  if (timeLeftMs > LAST_CALL_MS && delay > timeLeftMs - LAST_CALL_MS) delay = Math.floor(timeLeftMs - LAST_CALL_MS)
+  return Math.max(delay, honouredRetryAfterMs(error, timeLeftMs))
 }

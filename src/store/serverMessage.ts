@@ -1,5 +1,10 @@
 /** Longest server message kept, in characters: enough for a reason, not a whole HTML page. */
-const MAX_LENGTH = 200
+export const MAX_SERVER_MESSAGE_LENGTH = 200
+
+/** `text` cut to at most `max` characters, ending in `…` when it was cut. */
+export function cutText(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`
+}
 
 /**
  * The token server's own explanation in an error body: `message`, `msg` or `error` of a JSON
@@ -15,9 +20,16 @@ const MAX_LENGTH = 200
  */
 export function serverMessage(body: string, mask: (text: string) => string = (text) => text): string | undefined {
   const fromJson = messageInJson(body)
-  if (fromJson !== undefined) return mask(fromJson).slice(0, MAX_LENGTH)
-  const text = mask(body).replace(/\s+/g, ' ').trim()
-  return text === '' ? undefined : text.slice(0, MAX_LENGTH)
+  return fromJson !== undefined ? shownServerText(fromJson, mask) : shownServerText(body, mask)
+}
+
+/**
+ * What a server said, as errors show it: masked, whitespace collapsed, then cut to
+ * {@link MAX_SERVER_MESSAGE_LENGTH} characters; `undefined` when nothing is left.
+ */
+export function shownServerText(text: string, mask: (text: string) => string = (text) => text): string | undefined {
+  const shown = mask(text).replace(/\s+/g, ' ').trim()
+  return shown === '' ? undefined : cutText(shown, MAX_SERVER_MESSAGE_LENGTH)
 }
 
 function messageInJson(body: string): string | undefined {

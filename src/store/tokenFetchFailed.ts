@@ -1,11 +1,11 @@
 import { isHTTPError, isTimeoutError } from 'ky'
 import { SessionError } from '../errors.js'
-import { AnswerTooLargeError } from './bufferedFetch.js'
-import { RedirectRefusedError } from './followRedirects.js'
+import { AnswerTooLargeError, StatusOutOfRangeError } from './bufferedFetch.js'
+import { RedirectRefusedError, type RedirectRefusal } from './followRedirects.js'
 import { HttpFailureCause } from './httpFailureCause.js'
 import { redactSecrets, redactedError } from './redactSecrets.js'
-import { retryAfterMs } from './retryAfter.js'
-import { serverMessage } from './serverMessage.js'
+import { MAX_RETRY_AFTER_MS, cappedRetryAfterMs, retryAfterMs } from './retryAfter.js'
+import { cutText, serverMessage, shownServerText } from './serverMessage.js'
 
 /** Context of a `TOKEN_FETCH_FAILED` error; `undefined` fields are left off. */
 export interface TokenFetchFailure {
@@ -20,16 +20,23 @@ export interface TokenFetchFailure {
 export type Mask = (text: string) => string
 
 /**
+ * Longest message kept, in characters. What a server said is cut to 200 where it is quoted;
+ * this bounds the rest (a long url).
+ */
+const MAX_MESSAGE_LENGTH = 1000
+
+/**
  * A `TOKEN_FETCH_FAILED` {@link SessionError}, leaving off context that is `undefined`. The
- * message and the server message are masked: they end up in logs.
+ * message and the server message are masked (they end up in logs), then cut to length.
  */
 export function tokenFetchFailed(message: string, failure: TokenFetchFailure, mask: Mask = redactSecrets): SessionError {
   const { retryable, status, retryAfterMs, serverMessage, cause } = failure
-  return new SessionError('TOKEN_FETCH_FAILED', mask(message), {
+  const said = serverMessage === undefined ? undefined : shownServerText(serverMessage, mask)
+  return new SessionError('TOKEN_FETCH_FAILED', cutText(mask(message), MAX_MESSAGE_LENGTH), {
     retryable,
     ...(status === undefined ? {} : { status }),
     ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
-    ...(serverMessage === undefined ? {} : { serverMessage: mask(serverMessage) }),
+    ...(said === undefined ? {} : { serverMessage: said }),
     ...('cause' in failure ? { cause } : {}),
   })
 }
@@ -40,11 +47,28 @@ export interface Exchange {
   url: string
 }
 
-/** What a failed status says to fix, appended to the message. */
-function hintFor(status: number): string {
-  if (status === 401 || status === 403) return '; check the credentials in the headers passed to httpTokenSource'
+/**
+ * What the server asked with `Retry-After`, for the message; nothing when its own words
+ * already give the same seconds ("retry in 20 s"): the message would say it twice.
+ */
+function retryAfterText(askedMs: number | undefined, said: string | undefined): string {
+  if (askedMs === undefined) return ''
+  const seconds = askedMs / 1000
+  if (said !== undefined && new RegExp(`(^|[^\\d.])${seconds}\\s*(s|secs?|seconds?)\\b`, 'i').test(said)) return ''
+  if (askedMs <= MAX_RETRY_AFTER_MS) return `; it asked to retry in ${seconds} s`
+  return `; it asked to retry after more than ${MAX_RETRY_AFTER_MS / 60_000} minutes, the longest the token store waits`
+}
+
+/**
+ * What a failed status says to fix, appended to the message. A 401, 403 or 429 with the
+ * server's own words needs none: a guess ("check the credentials") is wrong when the server
+ * refused the channel or the role, and a 429's words say it already.
+ */
+function hintFor(status: number, serverSaid: boolean): string {
+  if (status === 401) return serverSaid ? '' : ' without saying why: check the credentials (headers) passed to httpTokenSource'
+  if (status === 403) return serverSaid ? '' : ' without saying why: the server does not allow this user this token'
   if (status === 404 || status === 405) return '; check the url and format passed to httpTokenSource'
-  if (status === 429) return '; it is rate limiting this client'
+  if (status === 429) return serverSaid ? '' : '; it is rate limiting this client'
   return ''
 }
 
@@ -69,14 +93,15 @@ export async function requestFailure(
     const { status } = response
     const said = serverMessage(await response.text().catch(() => ''), mask)
     const retryable = status >= 500 || status === 408 || status === 429
-    const afterMs = retryAfterMs(response.headers.get('retry-after'), response.headers.get('date'))
+    const askedMs = retryAfterMs(response.headers.get('retry-after'), response.headers.get('date'))
+    const afterMs = askedMs === undefined ? undefined : cappedRetryAfterMs(askedMs)
     // The status text is the server's to choose: masked like its body.
     const statusLine = mask(response.statusText === '' ? `${status}` : `${status} ${response.statusText}`)
     return failed(
       `${server} ${retryable ? 'failed' : 'refused the request'} (${statusLine})` +
         (said === undefined ? '' : `: ${said}`) +
-        hintFor(status) +
-        (afterMs === undefined ? '' : `; it asked to retry in ${afterMs / 1000} s`),
+        hintFor(status, said !== undefined) +
+        retryAfterText(askedMs, said),
       {
         status,
         retryable,
@@ -100,16 +125,17 @@ export async function requestFailure(
       { status, retryable: false, cause: new HttpFailureCause('too-large', error.message, { ...exchange, status }) },
     )
   }
+  if (error instanceof StatusOutOfRangeError) {
+    const { status } = error
+    return failed(`${server} answered with ${error.message}; it is broken or not a token server, check the url`, {
+      status,
+      retryable: false,
+      cause: new HttpFailureCause('status', `${error.message} from ${exchange.method} ${exchange.url}`, { ...exchange, status }),
+    })
+  }
   if (error instanceof RedirectRefusedError) {
     const { reason, status, toOrigin } = error
-    const detail =
-      reason === 'origin'
-        ? `redirected (${status}) to another origin, ${toOrigin}, which httpTokenSource does not follow ` +
-          '(the request body and headers would go there); use that url, or list the origin in allowRedirectOrigins'
-        : reason === 'hidden'
-          ? 'redirected, and the browser does not say where to, so httpTokenSource cannot check that it stays on ' +
-            'this origin; use the url the redirect ends at'
-          : `${error.message}; use the url the redirects end at`
+    const detail = redirectDetail(reason, status, toOrigin, error.message)
     return failed(`${server} ${detail}`, {
       ...(status === 0 ? {} : { status }),
       retryable: false,
@@ -127,6 +153,26 @@ export async function requestFailure(
     )
   }
   return failed(`the request to ${server} failed: ${String(error)}`, { retryable: true, cause: redactedError(error, undefined, mask) })
+}
+
+/** What a refused redirect says to fix; `said` is the refusal's own message. */
+function redirectDetail(reason: RedirectRefusal, status: number, toOrigin: string | undefined, said: string): string {
+  if (reason === 'origin') {
+    return (
+      `redirected (${status}) to another origin, ${toOrigin}, which httpTokenSource does not follow ` +
+      '(the request body and headers would go there); use that url, or list the origin in allowRedirectOrigins'
+    )
+  }
+  if (reason === 'hidden') {
+    return (
+      'redirected, and the browser does not say where to, so httpTokenSource cannot check that it stays on ' +
+      'this origin; use the url the redirect ends at'
+    )
+  }
+  if (reason === 'too-many') return `${said}; use the url the redirects end at`
+  // A Location that is not a url, not http(s), or with credentials: fetch itself refuses these
+  // with a TypeError, which would read as a network failure.
+  return `${said.replace(/^redirect/, 'redirected')}; fix the token server's Location header, or use the url it should lead to`
 }
 
 /** Node's fetch says only 'fetch failed' and keeps the reason (e.g. ECONNREFUSED) in `cause`. */

@@ -1,4 +1,5 @@
 import { Observable, distinctUntilChanged, switchMap, timer, type OperatorFunction, type SchedulerLike, type Subscription } from 'rxjs'
+import { timerDelayMs } from './timerDelay.js'
 import { lifetimeAt, nextPhaseChangeAt, sameLifetime, type LineageState, type TokenLifetime } from './TokenLifetime.js'
 
 /**
@@ -23,7 +24,8 @@ function phasesOf(state: LineageState, scheduler: SchedulerLike): Observable<Tok
       const now = scheduler.now()
       subscriber.next(lifetimeAt(state, now))
       const next = nextPhaseChangeAt(state, now)
-      if (next !== undefined) pending = timer(next - now, scheduler).subscribe(tick)
+      // A phase change over 24.8 days away is waited for in steps (equal values are dropped below).
+      if (next !== undefined) pending = timer(timerDelayMs(next - now), scheduler).subscribe(tick)
     }
     tick()
     return () => pending?.unsubscribe()

@@ -1,10 +1,11 @@
 /**
- * The README's lifetime snippet (between the markers below, line for line), run as an app would:
- * a banner that says how the token stands, through an outage across the deadline.
+ * The README's lifetime snippet (showTokenState.ts, the whole file as printed), run as an app
+ * would: a banner that says how the token stands, through an outage across the deadline.
  */
-import { countdown, createSession } from 'agora-rtc-session'
+import { createSession } from 'agora-rtc-session'
 import { createFakeClient, createLocalEdge, localTokenSource } from 'agora-rtc-session/testing'
 import { afterEach, beforeEach, expect, it, vi } from 'vitest'
+import { showTokenState } from './showTokenState'
 
 const appId = 'test-app-id'
 const appCertificate = 'test-app-certificate'
@@ -16,18 +17,8 @@ it('a banner driven by session.lifetime$ and countdown()', async () => {
   const edge = createLocalEdge({ appId, appCertificate })
   const tokens = localTokenSource({ appId, appCertificate })
   const session = createSession({ appId, uid: 42, client: createFakeClient(edge), tokens })
-  const banner = { textContent: '' }
-
-  // README snippet starts
-  session.lifetime$.pipe(countdown(1_000)).subscribe((c) => {
-    if (c === null) return void (banner.textContent = 'not in a channel')
-    const { phase, retry } = c.lifetime
-    const seconds = Math.ceil(c.remaining.untilExpiryMs / 1_000)
-    if (phase === 'expired') banner.textContent = 'reconnecting…'
-    else if (retry !== undefined) banner.textContent = `token server unreachable (${retry.error.code}); ${seconds} s left`
-    else banner.textContent = `token good for ${seconds} s`
-  })
-  // README snippet ends
+  const banner = document.createElement('p')
+  const shown = showTokenState(session, banner)
 
   expect(banner.textContent).toBe('not in a channel')
   await session.join('lobby')
@@ -48,5 +39,6 @@ it('a banner driven by session.lifetime$ and countdown()', async () => {
   expect(banner.textContent).toMatch(/^token good for 3\d{3} s$/)
   await session.leave()
   expect(banner.textContent).toBe('not in a channel')
+  shown.unsubscribe()
   await session.dispose()
 })

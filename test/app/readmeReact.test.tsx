@@ -1,5 +1,5 @@
 /**
- * The README's React snippet (the Room component, line for line), rendered as an app's test
+ * The README's React snippet (Room.tsx, the whole file as printed), rendered as an app's test
  * would: StrictMode, the fake client, plain fake timers.
  */
 import { act, cleanup, render } from '@testing-library/react'
@@ -7,18 +7,7 @@ import { StrictMode } from 'react'
 import { createSession } from 'agora-rtc-session'
 import { createFakeClient, createLocalEdge, localTokenSource } from 'agora-rtc-session/testing'
 import { afterEach, beforeEach, expect, it, vi } from 'vitest'
-// README snippet starts
-import type { Session } from 'agora-rtc-session'
-import { useChannel, useSessionEvent, useTokenLifetime } from 'agora-rtc-session/react'
-
-export function Room({ session, channel }: { session: Session; channel: string | null }) {
-  const { status, error } = useChannel(session, channel) // joins, switches on change, leaves on unmount
-  const lifetime = useTokenLifetime(session)
-  useSessionEvent(session, 'reconnected', (e) => e.republishNeeded && console.info('publish again'))
-  if (error !== undefined) return <p role="alert">{error.message}</p>
-  return <p>{lifetime?.phase === 'expired' ? 'reconnecting…' : status}</p>
-}
-// README snippet ends
+import { Room } from './Room'
 
 const appId = 'test-app-id'
 const appCertificate = 'test-app-certificate'

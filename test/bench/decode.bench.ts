@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module'
+import { deflateSync } from 'node:zlib'
 import { fileURLToPath } from 'node:url'
 import { build, type Rolldown } from 'vite'
 import { launchChromium } from '../e2e/support/chromium'
@@ -89,4 +90,53 @@ export async function benchDecode(count = 100_000): Promise<{ node: number; agor
   const agoraToken = rate(tokens, count, (token) => new AccessToken2().from_string(token))
   const chromium = await chromiumRate(tokens, count)
   return { node, agoraToken, chromium }
+}
+
+/** `"007"` + base64 of zlib-deflated `bytes` (level 9): a token-shaped stream, not a token. */
+const tokenShaped = (bytes: Uint8Array): string => `007${deflateSync(bytes, { level: 9 }).toString('base64')}`
+
+/** Mean ms per call of `run` over `count` calls (each throws: these are refused), after a warm-up. */
+function msPerRefusal(count: number, run: () => unknown): number {
+  const attempt = (): void => {
+    try {
+      run()
+    } catch {
+      // refused, as expected
+    }
+  }
+  for (let i = 0; i < 20; i++) attempt()
+  const start = performance.now()
+  for (let i = 0; i < count; i++) attempt()
+  return (performance.now() - start) / count
+}
+
+/**
+ * What a zlib bomb costs decodeToken (issue 20, item 8): 1.5 MB of zeros deflated into a
+ * token-shaped string under the SDK's 2,047 characters, against streams that inflate to just
+ * over the 64 KiB cap (64 KiB + 1 bytes): a short one (zeros, inflated in one call) and one as
+ * long as the bomb (1,000 random bytes first, inflated in pieces, as the bomb is); all refused,
+ * in ms per decode.
+ */
+export function benchBomb(count = 300): Record<'bomb' | 'shortJustOver' | 'longJustOver', { chars: number; ms: number }> {
+  const random = seededBytes(1_000)
+  const longStream = new Uint8Array(64 * 1024 + 1)
+  longStream.set(random)
+  const streams = {
+    bomb: tokenShaped(new Uint8Array(1_500_000)),
+    shortJustOver: tokenShaped(new Uint8Array(64 * 1024 + 1)),
+    longJustOver: tokenShaped(longStream),
+  }
+  const measured = (token: string) => ({ chars: token.length, ms: msPerRefusal(count, () => decodeToken(token)) })
+  return { bomb: measured(streams.bomb), shortJustOver: measured(streams.shortJustOver), longJustOver: measured(streams.longJustOver) }
+}
+
+/** `n` bytes that do not compress, the same every run. */
+function seededBytes(n: number): Uint8Array {
+  const bytes = new Uint8Array(n)
+  let state = 1
+  for (let i = 0; i < n; i++) {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0
+    bytes[i] = state >>> 24
+  }
+  return bytes
 }

@@ -5,7 +5,7 @@ import { it } from 'vitest'
 import { runBundle } from './bundle'
 import { runCommute, type CommuteResult } from './commute'
 import { COMMUTE, commuteScript, minimumTokenRequests } from './commuteScript'
-import { benchDecode } from './decode.bench'
+import { benchBomb, benchDecode } from './decode.bench'
 import { FLEET, FLEET_COST_TARGET, runFleet } from './fleet'
 import { HERD, runHerd } from './herd'
 import { THROUGHPUT, runServerThroughput } from './serverThroughput'
@@ -24,6 +24,17 @@ const BUNDLE_BUDGET_BYTES = 18_500
 const DECODE_TARGET_FACTOR = 2
 /** decodeToken in Chromium with DecompressionStream, version 0.1 (issue 10's measurement). */
 const CHROMIUM_DECODE_BEFORE = 25_000
+/**
+ * A zlib bomb's cost before issue 20 (inflated to its end, 1.5 MB): 6-12 ms per decodeToken on
+ * this machine, measured in the same runs as the code after it (the issue saw 4-23 ms).
+ */
+const BOMB_BEFORE_MS = 8
+/**
+ * Issue 20, item 8: a bomb costs about what a stream just over the cap costs: one as long
+ * (inflated in pieces, as the bomb is). A short one is inflated in one call, which has no
+ * per-piece allocations: the bomb costs 3-7x that one (20-40x before).
+ */
+const BOMB_TARGET_FACTOR = 2
 /** The library's busiest second after an outage, as a share of the guide-style baseline's (issue 12). */
 const HERD_TARGET = 1 / 5
 /** Jitter seeds for the library's commute sweep (about 0.5 s each). */
@@ -249,6 +260,7 @@ it(COMMAND, async () => {
 
   const bundle = await timed('bundle', runBundle)
   const decode = await timed('decode', () => benchDecode())
+  const bomb = await timed('zlib bomb', () => benchBomb())
   const script = commuteScript()
   const library = await timed('commute (library)', () => runCommute('library', script))
   const baseline = await timed('commute (baseline)', () => runCommute('baseline', script))
@@ -289,6 +301,21 @@ it(COMMAND, async () => {
       baseline: `~${int(CHROMIUM_DECODE_BEFORE)}`,
       target: '> baseline',
       met: decode.chromium > CHROMIUM_DECODE_BEFORE,
+    },
+    {
+      measure: `Node: a zlib bomb (1.5 MB of zeros in ${int(bomb.bomb.chars)} characters), ms per decodeToken (baseline: before issue 20, inflated to its end)`,
+      library: `${bomb.bomb.ms.toFixed(2)} ms`,
+      baseline: `~${BOMB_BEFORE_MS} ms`,
+      target: `≤ ${BOMB_TARGET_FACTOR}× a stream as long just over the cap (≤ ${(BOMB_TARGET_FACTOR * bomb.longJustOver.ms).toFixed(2)} ms)`,
+      met: bomb.bomb.ms <= BOMB_TARGET_FACTOR * bomb.longJustOver.ms,
+    },
+    {
+      measure: `Node: a stream just over the 64 KiB cap, as long (${int(bomb.longJustOver.chars)} characters, inflated in pieces), ms per decodeToken`,
+      library: `${bomb.longJustOver.ms.toFixed(2)} ms`,
+    },
+    {
+      measure: `Node: a short stream just over the 64 KiB cap (${int(bomb.shortJustOver.chars)} characters, inflated in one call), ms per decodeToken`,
+      library: `${bomb.shortJustOver.ms.toFixed(2)} ms`,
     },
   ]
   const cpuList = cpus()

@@ -35,7 +35,13 @@ describe('demo page, React mode, in Chromium', () => {
 
     await page.getByTestId('leave').click()
     await expect.poll(() => status.textContent(), { timeout: 20_000 }).toBe('idle')
-    expect(await page.getByTestId('phase').textContent()).toBe('none')
+    expect(await page.getByTestId('token').textContent()).toBe('No token: not in a channel · switches 2')
+    // It says what it is, and leads back to the full demo, which leads here.
+    expect(await page.getByRole('banner').textContent()).toContain('React mode')
+    await page.getByTestId('main-link').click()
+    await page.waitForFunction(() => window.__demo !== undefined, null, { timeout: 20_000 })
+    await page.getByTestId('react-link').click()
+    await page.waitForFunction(() => document.body.dataset['ready'] === 'true', null, { timeout: 20_000 })
     expect(errors).toEqual([])
     expect(browser.blocked).toEqual([])
     await page.close()

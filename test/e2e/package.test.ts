@@ -2,7 +2,7 @@
 import { execFile } from 'node:child_process'
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { dirname, join, relative, resolve } from 'node:path'
+import { basename, dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
@@ -41,6 +41,8 @@ const linked = [
   '@types/node',
 ]
 const bin = (path: string): string => join(root, 'node_modules', path)
+/** The files the README's code blocks are (`<!-- snippet: path -->`), each once. */
+const snippets = [...new Set([...readFileSync(join(root, 'README.md'), 'utf8').matchAll(/<!-- snippet: (\S+) -->/g)].map(([, path = '']) => path))]
 
 /** Commands run as a developer would run them: without vitest's variables or `npm test`'s npm_* settings. */
 const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(npm_|VITEST|NODE_ENV$|TEST$)/i.test(key)))
@@ -87,11 +89,9 @@ beforeAll(async () => {
 
   app = join(temp, 'app')
   cpSync(join(root, 'test/consumer'), app, { recursive: true })
-  // The README's snippets, as printed (test/unit/readme.test.ts holds these files to the README).
-  cpSync(join(root, 'test/types/readmeQuickStart.ts'), join(app, 'readmeQuickStart.ts'))
-  for (const file of ['readme.test.ts', 'readmeLifetime.test.ts', 'readmeReact.test.tsx']) cpSync(join(root, 'test/app', file), join(app, file))
-  // The README's token-server recipes for Workers (no Node types) and Node.
-  for (const file of ['worker.ts', 'node.ts']) cpSync(join(root, 'test/app/server', file), join(app, file))
+  // Every README snippet, as printed (test/unit/readme.test.ts holds each file to its blocks).
+  for (const snippet of snippets) cpSync(join(root, snippet), join(app, basename(snippet)))
+  // The README's token-server recipes for Workers (no Node types) and Node, checked on their own.
   writeFileSync(join(app, 'tsconfig.server.json'), JSON.stringify({ extends: './tsconfig.nodenext.json', compilerOptions: { types: ['node'] }, files: ['worker.ts', 'node.ts'] }))
   await succeeds(
     npm(
@@ -113,24 +113,27 @@ afterAll(() => {
 })
 
 describe.concurrent('the packed tarball', () => {
-  // attw takes ~3 s alone; beside the concurrent tsc checks under the full suite's load it has taken over 20 s.
   it('passes attw --profile esm-only (types resolve under node16 from ESM, and bundler)', async () => {
     await succeeds(node([bin('@arethetypeswrong/cli/dist/index.js'), tarball, '--profile', 'esm-only', '--format', 'ascii'], root))
-  }, 60_000)
+  }, 120_000) // 9 s alone; beside the snippets' two tsc runs in a full npm test, over 20 s
 
   it('passes publint --strict, with no suggestion either', async () => {
     expect(await succeeds(node([bin('publint/src/cli.js'), 'run', tarball, '--strict'], root))).toContain('All good!')
   })
 
   it.each(['nodenext', 'bundler'])(
-    'the README snippets (quick start, lifetime, React, test doubles) type-check under moduleResolution %s, skipLibCheck off, against the installed declarations',
+    'every README snippet, as printed, type-checks under moduleResolution %s (no paths shim), skipLibCheck off, against the installed declarations',
     async (resolution) => {
       const files = await succeeds(node([bin('typescript/bin/tsc'), '-p', `tsconfig.${resolution}.json`, '--listFiles'], app))
       for (const declarations of ['dist/index.d.ts', 'dist/testing/index.d.ts', 'dist/react/index.d.ts']) {
         expect(files).toContain(join(installed, declarations))
       }
+      expect(snippets.length).toBeGreaterThanOrEqual(6)
+      for (const snippet of snippets) expect(files).toContain(join(app, basename(snippet)))
     },
-    120_000,
+    // Two tsc runs side by side, checking every declaration they load: 15 s each on a quiet
+    // machine, over a minute under a full parallel `npm test` on two busy cores.
+    180_000,
   )
 
   // One run (nodenext, the stricter): attw checks ./server and ./server/node under bundler too.

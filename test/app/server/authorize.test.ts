@@ -2,25 +2,9 @@
 import { expect, it } from 'vitest'
 import { decodeToken } from 'agora-rtc-session'
 
-// The README's createTokenHandler example, run as an app's server test would run it: Requests in,
-// Responses out. `sessions` stands in for the app's own session store.
-const users = new Map([['alice-session', { id: 'alice', team: 'red', canHost: false }]])
-const sessions = { find: async (token: string) => users.get(token) }
-const appId = '0123456789abcdef0123456789abcdef'
-const appCertificate = 'fedcba9876543210fedcba9876543210'
-
-// The README's snippet, from its import on.
-import { bearerAuthorize, createTokenHandler } from 'agora-rtc-session/server'
-
-const handle = createTokenHandler({
-  appId,
-  appCertificate, // never in an answer or a log line
-  cors: { origins: ['https://app.example'] },
-  authorize: bearerAuthorize(async (token) => {
-    const user = await sessions.find(token) // undefined: 401
-    return user && { subject: user.id, uid: user.id, channels: [`team-${user.team}-*`], role: user.canHost ? 'publisher' : 'subscriber' }
-  }),
-})
+// The README's createTokenHandler example (authorize.ts, the snippet as printed), run as an app's
+// server test would run it: Requests in, Responses out.
+import { handle } from './authorize'
 
 const ask = (body: unknown, token?: string) =>
   handle(

@@ -2,8 +2,7 @@
 // httpTokenSource against token servers that misbehave on purpose, on real sockets (127.0.0.1)
 // with Node's own fetch: errors that must not carry secrets (issue 12, item 4), answers that
 // must not be read whole (item 5), redirects that must not be followed (item 6).
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import type { ServerResponse } from 'node:http'
 import { inspect } from 'node:util'
 import { isHTTPError, isTimeoutError } from 'ky'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
@@ -14,51 +13,12 @@ import type { TokenRequest } from '../../../src/store/TokenSource'
 import { mintToken } from '../../../src/testing/mintToken'
 import { sessionFailure } from '../../support/sessionFailure'
 import { APP_CERTIFICATE, APP_ID } from '../../support/fixtures'
-
-type Handler = (req: IncomingMessage, body: string, res: ServerResponse) => void
-
-interface Host {
-  server: Server
-  origin: string
-  handler: Handler
-  /** `METHOD path body` of every request it received. */
-  received: string[]
-}
-
-async function startHost(): Promise<Host> {
-  const host: Host = {
-    server: createServer(),
-    origin: '',
-    handler: (_req, _body, res) => res.writeHead(500).end(),
-    received: [],
-  }
-  host.server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    const chunks: Buffer[] = []
-    req.on('data', (chunk: Buffer) => chunks.push(chunk))
-    req.on('end', () => {
-      const body = Buffer.concat(chunks).toString('utf8')
-      host.received.push(`${req.method} ${req.url} ${body}`.trim())
-      host.handler(req, body, res)
-    })
-  })
-  await new Promise<void>((resolve) => host.server.listen(0, '127.0.0.1', resolve))
-  host.origin = `http://127.0.0.1:${(host.server.address() as AddressInfo).port}`
-  return host
-}
-
-async function stopHost(host: Host): Promise<void> {
-  host.server.closeAllConnections()
-  await new Promise<void>((resolve) => host.server.close(() => resolve()))
-}
+import { json, startHost, stopHost, type Handler, type Host } from './localHost'
 
 const request: TokenRequest = { channel: 'lobby', uid: 42, role: 'publisher' }
 const signal = () => new AbortController().signal
 
 const failure = sessionFailure
-
-const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void => {
-  res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body))
-}
 
 let main: Host
 let other: Host
@@ -200,6 +160,13 @@ describe('redactSecrets', () => {
     ['see https://user:pw@x.test/t?key=s3cret#frag now', 'see https://x.test/t?… now'],
     ['see https://user:pw@x.test/t now', 'see https://x.test/t now'],
     ['channel name too long', 'channel name too long'],
+    ['Authorization: Basic dXNlcjpwYXNz', 'Authorization: Basic …'],
+    ['bad token: Bearer eyJhbGciOiJIUzI1NiJ9.e30.sig', 'bad token: Bearer …'],
+    // Words after Bearer/Basic are not credentials (issue 20, item 3).
+    ['The Bearer token is required', 'The Bearer token is required'],
+    ['Bearer Authentication failed: use Basic authentication', 'Bearer Authentication failed: use Basic authentication'],
+    ['Cannot POST /token/generate?key=s3cret&x=1 here', 'Cannot POST /token/generate?… here'],
+    ['is this /token/generate? yes', 'is this /token/generate? yes'],
     ['short hex 0123456789abcdef is fine', 'short hex 0123456789abcdef is fine'],
   ])('%j -> %j', (text, expected) => {
     expect(redactSecrets(text)).toBe(expected)

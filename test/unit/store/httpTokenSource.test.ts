@@ -404,8 +404,8 @@ describe('httpTokenSource', () => {
     })
 
     it.each([
-      [401, 'check the credentials in the headers'],
-      [403, 'check the credentials in the headers'],
+      [401, 'without saying why: check the credentials (headers) passed to httpTokenSource'],
+      [403, 'without saying why: the server does not allow this user this token'],
       [404, 'check the url and format'],
     ])('%i: not retryable, says what to check', async (status, hint) => {
       handler = (_req, res) => sendText(res, status, '')
@@ -637,7 +637,8 @@ describe('serverMessage', () => {
     ['{"code":1}', '{"code":1}'],
     ['  Bad\n  Gateway ', 'Bad Gateway'],
     ['', undefined],
-    ['x'.repeat(300), 'x'.repeat(200)],
+    ['x'.repeat(300), `${'x'.repeat(199)}…`],
+    [JSON.stringify({ message: 'y'.repeat(300) }), `${'y'.repeat(199)}…`],
   ])('%j -> %j', (body, expected) => {
     expect(serverMessage(body)).toBe(expected)
   })

@@ -3,6 +3,7 @@ import { DEFAULT_RENEWAL_POLICY, renewAt, renewalLeadMs } from '../../../src/sto
 import fc from 'fast-check'
 import { DEFAULT_RETRY_POLICY, LAST_CALL_MS, isRetryable, retryDelayMs } from '../../../src/store/retryDelay'
 import { SessionError } from '../../../src/errors'
+import { MAX_RETRY_AFTER_MS } from '../../../src/store/retryAfter'
 
 const HOUR = 3_600_000
 const policy = DEFAULT_RENEWAL_POLICY
@@ -95,6 +96,35 @@ describe('retryDelayMs', () => {
   it('honours Retry-After', () => {
     const error = new SessionError('TOKEN_FETCH_FAILED', '503', { status: 503, retryable: true, retryAfterMs: 20_000 })
     expect(retryDelayMs(1, error, DEFAULT_RETRY_POLICY, () => 0.5)).toBe(20_000)
+  })
+
+  it.each([
+    // [Retry-After, time left, delay]: up to the last call while the token lives, then up to 10 minutes.
+    [2_592_000_000, 3_600_000, MAX_RETRY_AFTER_MS],
+    [2_592_000_000, 300_000, 290_000],
+    [Infinity, 600_000, 590_000],
+    [Infinity, -1, MAX_RETRY_AFTER_MS],
+    [2_592_000_000, Infinity, MAX_RETRY_AFTER_MS],
+    [20 * 60_000, 5 * 60_000, 290_000],
+    [NaN, 3_600_000, 750],
+    [-5_000, 3_600_000, 750],
+  ])('Retry-After %d ms with %d ms left: %d ms (issue 20, item 1)', (retryAfterMs, left, delay) => {
+    const error = new SessionError('TOKEN_FETCH_FAILED', '429', { status: 429, retryable: true, retryAfterMs })
+    expect(retryDelayMs(1, error, DEFAULT_RETRY_POLICY, () => 0.5, left)).toBe(delay)
+  })
+
+  it('any Retry-After gives a delay a timer can hold: at most 10 minutes, and not past the last call (issue 20, item 1)', () => {
+    const asked = fc.oneof(fc.double(), fc.constantFrom(Infinity, -Infinity, NaN, 2 ** 31, 1e400), fc.nat())
+    const left = fc.oneof(fc.double({ min: -1e10, max: 1e10, noNaN: true }), fc.constant(Infinity))
+    fc.assert(
+      fc.property(asked, left, fc.integer({ min: 1, max: 30 }), (retryAfterMs, timeLeftMs, attempt) => {
+        const error = new SessionError('TOKEN_FETCH_FAILED', '429', { retryable: true, retryAfterMs })
+        const delay = retryDelayMs(attempt, error, DEFAULT_RETRY_POLICY, () => 0.5, timeLeftMs)
+        expect(Number.isFinite(delay) && delay >= 0).toBe(true)
+        expect(delay).toBeLessThanOrEqual(MAX_RETRY_AFTER_MS)
+        if (timeLeftMs > LAST_CALL_MS) expect(delay).toBeLessThanOrEqual(Math.round(timeLeftMs - LAST_CALL_MS))
+      }),
+    )
   })
 
   it.each([

@@ -131,6 +131,19 @@ describe('decodeToken', () => {
       expect(rejection(bomb)).toMatch(/expands to more than 65536 bytes/)
     })
 
+    it.each([
+      ['cut short', (deflated: Buffer) => deflated.subarray(0, Math.floor(deflated.length * 0.9))],
+      ['with a corrupt end (an invalid block type)', (deflated: Buffer) => Buffer.concat([deflated.subarray(0, deflated.length - 8), Buffer.from([0xff, 0xff, 0xff, 0xff])])],
+    ])('a decompression bomb %s: refused for its size, so inflating stopped at the cap before the end (issue 20, item 8)', (_name, spoil) => {
+      const zlib = deflateSync(new Uint8Array(1_500_000), { level: 9 })
+      const spoiled = Buffer.concat([zlib.subarray(0, 2), spoil(zlib.subarray(2, -4)), zlib.subarray(-4)])
+      const bomb = `007${spoiled.toString('base64')}`
+      expect(bomb.length).toBeLessThanOrEqual(2047)
+      // Inflated to its end, it would be refused as truncated or corrupt zlib data.
+      expect(() => inflateSync(spoiled)).toThrow()
+      expect(rejection(bomb)).toMatch(/expands to more than 65536 bytes/)
+    })
+
     it('a larger decompression bomb: refused by its length, before anything is inflated', () => {
       const bomb = `007${deflateSync(new Uint8Array(10 * 1024 * 1024), { level: 9 }).toString('base64')}`
       expect(rejection(bomb)).toMatch(/characters long; the SDK accepts at most 2047/)
