@@ -66,7 +66,7 @@ export function describeEvent(event: SessionEvent): LogEntry {
     case 'role-changed':
       return line('role', `${event.from} → ${event.to}`)
     case 'wildcard-refused':
-      return line('warn', `${event.channel}: wildcard token refused, using channel tokens`)
+      return line('warn', `${event.channel}: wildcard token refused by ${event.by === 'agora' ? 'Agora' : 'the token server'}, using channel tokens`)
     case 'error':
       return line('bad', `${event.code}: ${event.message}`)
     default: {

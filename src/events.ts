@@ -90,7 +90,16 @@ export type SessionOnlyEvent =
       code: SessionErrorCode
     })
   | (EventBase & { type: 'role-changed'; from: 'audience' | 'host'; to: 'audience' | 'host' })
-  | (EventBase & { type: 'wildcard-refused'; channel: string })
+  | (EventBase & {
+      /**
+       * A wildcard token was refused, and a token for this channel worked: the session's store
+       * now asks for a token per channel. `by`: Agora (at join), or the token server (a 403, e.g.
+       * an authorize hook that grants `team-red-*` only).
+       */
+      type: 'wildcard-refused'
+      channel: string
+      by: 'agora' | 'token-server'
+    })
   | (EventBase & { type: 'error'; code: SessionErrorCode; message: string })
 
 /** Every event a session emits: its own and its store's. Discriminated on `type`. */

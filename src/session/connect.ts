@@ -5,6 +5,7 @@ import type { TokenRequest } from '../store/TokenSource.js'
 import { tokenMisfit } from '../token/tokenFits.js'
 import { joinWithTimeout } from './joinWithTimeout.js'
 import { hasRoles } from './SessionClient.js'
+import { isWildcardRefusal } from '../store/wildcardRefusal.js'
 import { joinError, joinVerdict, type TokenVerdict } from './sdkErrors.js'
 import type { ClientRoleName, Connection, SessionContext } from './SessionContext.js'
 import { TokenFollower } from './TokenFollower.js'
@@ -59,9 +60,9 @@ export async function joinableToken(
  * only once the new token is.
  *
  * Agora refusing the token (as expired, or as invalid): one forced renewal, one more join, then
- * the error. Agora refusing a wildcard token: wildcards off for the store, a channel token, one
- * more join; if that works, `wildcard-refused`, else wildcards back on (the cause was something
- * else) and the error.
+ * the error. Agora, or the token server (a 403), refusing a wildcard token: wildcards off for the
+ * store, a channel token, one more join; if that works, `wildcard-refused` (saying who refused),
+ * else wildcards back on (the cause was something else) and the error.
  */
 export async function connect(
   ctx: SessionContext,
@@ -75,7 +76,17 @@ export async function connect(
   let follower = reuse !== undefined && !reuse.released && sameScope(reuse.scope, scope) ? reuse : undefined
   try {
     follower ??= new TokenFollower(ctx.store, scope, ctx.onToken)
-    let token = await joinableToken(ctx, follower, signal, { urgent: true })
+    let token: IssuedToken
+    try {
+      token = await joinableToken(ctx, follower, signal, { urgent: true })
+    } catch (error) {
+      // The token server refused the wildcard token (403: its authorize hook grants some
+      // channels only); a token for this channel may still be granted.
+      if (!signal.aborted && scope.channel === '*' && isWildcardRefusal(error)) {
+        return await joinWithoutWildcards(ctx, channel, role, signal, follower === reuse ? undefined : follower, 'token-server', options.beforeJoin)
+      }
+      throw error
+    }
     assertFits(ctx, token, channel, scope)
     await options.beforeJoin?.()
     throwIfAborted(signal)
@@ -88,7 +99,7 @@ export async function connect(
       throwIfAborted(signal)
       const verdict = refusal(ctx, error, token)
       if (verdict === 'invalid' && scope.channel === '*') {
-        return await joinWithoutWildcards(ctx, channel, role, signal, follower === reuse ? undefined : follower)
+        return await joinWithoutWildcards(ctx, channel, role, signal, follower === reuse ? undefined : follower, 'agora')
       }
       if (verdict === undefined) throw joinError(error, channel)
       // Refused or expired: one fresh token, one more join, then a clear error.
@@ -105,12 +116,19 @@ export async function connect(
   }
 }
 
+/**
+ * Joins with a token for this channel after a wildcard token was refused, by Agora (at join:
+ * the previous channel is already left) or by the token server (before: `beforeJoin` leaves it
+ * once the channel token is in hand).
+ */
 async function joinWithoutWildcards(
   ctx: SessionContext,
   channel: string,
   role: ClientRoleName,
   signal: AbortSignal,
   refused: TokenFollower | undefined,
+  by: 'agora' | 'token-server',
+  beforeJoin?: () => Promise<void>,
 ): Promise<Connection> {
   refused?.release()
   ctx.store.wildcards = false
@@ -120,8 +138,12 @@ async function joinWithoutWildcards(
   try {
     token = await abortable(follower.first, signal)
     assertFits(ctx, token, channel, scope)
+    await beforeJoin?.()
+    throwIfAborted(signal)
+    await prepareRole(ctx, role)
+    throwIfAborted(signal)
     await joinWithTimeout(ctx, channel, token, signal)
-    ctx.emit({ type: 'wildcard-refused', channel })
+    ctx.emit({ type: 'wildcard-refused', channel, by })
     return { channel, role, follower, sdkToken: token }
   } catch (error) {
     follower.release()

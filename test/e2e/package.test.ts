@@ -39,10 +39,15 @@ const linked = [
   '@testing-library/react',
   '@testing-library/dom',
   '@types/node',
+  'redis', // the several-instances recipe's Redis client
 ]
 const bin = (path: string): string => join(root, 'node_modules', path)
 /** The files the README's code blocks are (`<!-- snippet: path -->`), each once. */
 const snippets = [...new Set([...readFileSync(join(root, 'README.md'), 'utf8').matchAll(/<!-- snippet: (\S+) -->/g)].map(([, path = '']) => path))]
+/** The token server's recipes (Node, Bun, Deno, Workers): not part of a browser app. */
+const isServerSnippet = (snippet: string): boolean => snippet.startsWith('test/app/server/')
+/** Where a snippet goes in the fresh app. */
+const appPath = (snippet: string): string => (isServerSnippet(snippet) ? join(app, 'server', basename(snippet)) : join(app, basename(snippet)))
 
 /** Commands run as a developer would run them: without vitest's variables or `npm test`'s npm_* settings. */
 const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(npm_|VITEST|NODE_ENV$|TEST$)/i.test(key)))
@@ -89,10 +94,16 @@ beforeAll(async () => {
 
   app = join(temp, 'app')
   cpSync(join(root, 'test/consumer'), app, { recursive: true })
-  // Every README snippet, as printed (test/unit/readme.test.ts holds each file to its blocks).
-  for (const snippet of snippets) cpSync(join(root, snippet), join(app, basename(snippet)))
-  // The README's token-server recipes for Workers (no Node types) and Node, checked on their own.
-  writeFileSync(join(app, 'tsconfig.server.json'), JSON.stringify({ extends: './tsconfig.nodenext.json', compilerOptions: { types: ['node'] }, files: ['worker.ts', 'node.ts'] }))
+  // Every README snippet, as printed (test/unit/readme.test.ts holds each file to its blocks):
+  // the browser app's at the top, the token server's in server/, checked on their own with Node's
+  // types and Bun's and Deno's globals (what apps on those runtimes have from the runtime).
+  mkdirSync(join(app, 'server'))
+  for (const snippet of snippets) cpSync(join(root, snippet), appPath(snippet))
+  cpSync(join(root, 'test/app/server/runtimes.d.ts'), join(app, 'server/runtimes.d.ts'))
+  writeFileSync(
+    join(app, 'tsconfig.server.json'),
+    JSON.stringify({ extends: './tsconfig.nodenext.json', compilerOptions: { types: ['node'] }, include: ['server/*.ts'] }),
+  )
   await succeeds(
     npm(
       // --legacy-peer-deps: the peers are linked below, not fetched.
@@ -128,8 +139,8 @@ describe.concurrent('the packed tarball', () => {
       for (const declarations of ['dist/index.d.ts', 'dist/testing/index.d.ts', 'dist/react/index.d.ts']) {
         expect(files).toContain(join(installed, declarations))
       }
-      expect(snippets.length).toBeGreaterThanOrEqual(6)
-      for (const snippet of snippets) expect(files).toContain(join(app, basename(snippet)))
+      expect(snippets.filter((snippet) => !isServerSnippet(snippet)).length).toBeGreaterThanOrEqual(6)
+      for (const snippet of snippets.filter((snippet) => !isServerSnippet(snippet))) expect(files).toContain(appPath(snippet))
     },
     // Two tsc runs side by side, checking every declaration they load: 15 s each on a quiet
     // machine, over a minute under a full parallel `npm test` on two busy cores.
@@ -137,9 +148,11 @@ describe.concurrent('the packed tarball', () => {
   )
 
   // One run (nodenext, the stricter): attw checks ./server and ./server/node under bundler too.
-  it("the README's token-server recipes (Workers, Node) type-check under moduleResolution nodenext, skipLibCheck off, against the installed declarations", async () => {
+  it("the README's token-server recipes (authorize, Node, Bun, Deno, Workers, Redis) type-check under moduleResolution nodenext, skipLibCheck off, against the installed declarations", async () => {
     const files = await succeeds(node([bin('typescript/bin/tsc'), '-p', 'tsconfig.server.json', '--listFiles'], app))
     for (const declarations of ['dist/server/index.d.ts', 'dist/server/node/index.d.ts']) expect(files).toContain(join(installed, declarations))
+    expect(snippets.filter(isServerSnippet).length).toBeGreaterThanOrEqual(6)
+    for (const snippet of snippets.filter(isServerSnippet)) expect(files).toContain(appPath(snippet))
   }, 120_000)
 
   it.each(entryPoints)("require('%s') works on this Node (≥ 20.19), and gives the module import() gives", async (entry) => {

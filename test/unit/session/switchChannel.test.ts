@@ -134,7 +134,7 @@ describe('switchChannel', () => {
     it('falls back to channel tokens, says wildcard-refused, and keeps working', async () => {
       const t = harness({ acceptWildcardTokens: false })
       await t.session.join('a')
-      expect(t.ofType('wildcard-refused')).toMatchObject([{ channel: 'a' }])
+      expect(t.ofType('wildcard-refused')).toMatchObject([{ channel: 'a', by: 'agora' }])
       expect(t.session.state).toMatchObject({ status: 'joined', channel: 'a' })
       await t.session.switchChannel('b')
       expect(t.source.requests.map((r) => r.channel)).toEqual(['*', 'a', 'b'])
