@@ -9,7 +9,7 @@ const src = (path: string): string => fileURLToPath(new URL(`./src/${path}`, imp
  * `dist/<path of the source without .ts>.d.ts`. A new entry goes here and in package.json's
  * `exports`; test/e2e/package.test.ts then packs, installs, imports and require()s it.
  */
-const ENTRIES = { index: 'src/index.ts', testing: 'src/testing/index.ts', react: 'src/react/index.ts' }
+const ENTRIES = { index: 'src/index.ts', testing: 'src/testing/index.ts', react: 'src/react/index.ts', otel: 'src/otel/index.ts' }
 
 /** Dependencies and peers stay imports (and their subpaths: `rxjs/operators`, `react/jsx-runtime`): the app's bundler resolves and dedupes them. */
 const EXTERNAL = Object.keys({ ...packageJson.dependencies, ...packageJson.peerDependencies })
@@ -35,6 +35,7 @@ export default defineConfig({
       { find: /^agora-rtc-session$/, replacement: src('index.ts') },
       { find: /^agora-rtc-session\/testing$/, replacement: src('testing/index.ts') },
       { find: /^agora-rtc-session\/react$/, replacement: src('react/index.ts') },
+      { find: /^agora-rtc-session\/otel$/, replacement: src('otel/index.ts') },
     ],
   },
   test: {
