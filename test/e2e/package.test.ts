@@ -38,6 +38,7 @@ const linked = [
   '@types/react-dom',
   '@testing-library/react',
   '@testing-library/dom',
+  '@opentelemetry/sdk-trace-base',
 ]
 const bin = (path: string): string => join(root, 'node_modules', path)
 
@@ -88,7 +89,7 @@ beforeAll(async () => {
   cpSync(join(root, 'test/consumer'), app, { recursive: true })
   // The README's snippets, as printed (test/unit/readme.test.ts holds these files to the README).
   cpSync(join(root, 'test/types/readmeQuickStart.ts'), join(app, 'readmeQuickStart.ts'))
-  for (const file of ['readme.test.ts', 'readmeLifetime.test.ts', 'readmeReact.test.tsx']) cpSync(join(root, 'test/app', file), join(app, file))
+  for (const file of ['readme.test.ts', 'readmeLifetime.test.ts', 'readmeReact.test.tsx', 'readmeOtel.test.ts']) cpSync(join(root, 'test/app', file), join(app, file))
   await succeeds(
     npm(
       // --legacy-peer-deps: the peers are linked below, not fetched.
@@ -119,10 +120,10 @@ describe.concurrent('the packed tarball', () => {
   })
 
   it.each(['nodenext', 'bundler'])(
-    'the README snippets (quick start, lifetime, React, test doubles) type-check under moduleResolution %s, skipLibCheck off, against the installed declarations',
+    'the README snippets (quick start, lifetime, React, OpenTelemetry, test doubles) type-check under moduleResolution %s, skipLibCheck off, against the installed declarations',
     async (resolution) => {
       const files = await succeeds(node([bin('typescript/bin/tsc'), '-p', `tsconfig.${resolution}.json`, '--listFiles'], app))
-      for (const declarations of ['dist/index.d.ts', 'dist/testing/index.d.ts', 'dist/react/index.d.ts']) {
+      for (const declarations of ['dist/index.d.ts', 'dist/testing/index.d.ts', 'dist/react/index.d.ts', 'dist/otel/index.d.ts']) {
         expect(files).toContain(join(installed, declarations))
       }
     },
