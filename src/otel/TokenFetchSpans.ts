@@ -63,10 +63,11 @@ export class TokenFetchSpans {
     const open = this.#open.get(key)
     switch (event.type) {
       case 'token-requested': {
+        // Ours or not, a new request of the scope means the last one is over, and it failed.
+        if (open !== undefined) this.#fail(key, open, event.at, '_OTHER')
         const under = parent()
         if (under === undefined) return
         claim(this.tracer, event)
-        if (open !== undefined) this.#fail(key, open, event.at, '_OTHER')
         const attempt = (this.#failures.get(key) ?? 0) + 1
         const span = this.#start(event, event.at, under ?? undefined, { [TOKEN_SOURCE]: 'network', [TOKEN_ATTEMPT]: attempt })
         this.#open.set(key, { span, attempt, parent: under ?? undefined })
