@@ -82,7 +82,7 @@ export class SessionSpans {
     switch (state.status) {
       case 'joining':
         if (command?.kind === 'join' && command.to === state.channel) return
-        // Another join replaced this one (the latest call wins).
+        // A join to another channel replaced the one in progress (the latest call wins).
         this.#endCommand(at, 'superseded', 'SUPERSEDED')
         this.#startCommand('join', at, state.channel, identified(this.includeIdentifiers, { [CHANNEL]: state.channel ?? '' }))
         return
@@ -102,13 +102,8 @@ export class SessionSpans {
         this.#endReconnect(at, 'superseded', 'SUPERSEDED')
         return
       case 'failed': {
-        const error = state.error
-        const code = error?.code ?? '_OTHER'
-        if (command !== undefined) {
-          const fetchCode = command.kind === 'role_change' ? causeCode(error) : code
-          if (fetchCode !== undefined && FETCH_CODES.has(fetchCode)) this.#fetches.failUnder(command.span, at, fetchCode)
-        }
-        this.#endCommand(at, 'failed', code)
+        const code = state.error?.code ?? '_OTHER'
+        this.#failCommand(at, state.error)
         this.#endReconnect(at, 'failed', code)
         this.#root?.end(at, 'failed', code)
         this.#root = undefined
@@ -211,13 +206,24 @@ export class SessionSpans {
     }
   }
 
+  /** Back in the channel: the role change worked, or failed with the state's error (the session stays). */
   #endRoleChange(at: number, state: SessionState): void {
-    const error = state.error
-    if (error === undefined) return this.#endCommand(at, 'ok')
-    if (error.step !== undefined) this.#command?.span.set({ [ROLE_CHANGE_FAILED_STEP]: error.step })
-    const fetchCode = causeCode(error)
-    if (this.#command !== undefined && fetchCode !== undefined && FETCH_CODES.has(fetchCode)) this.#fetches.failUnder(this.#command.span, at, fetchCode)
-    this.#endCommand(at, 'failed', error.code)
+    if (state.error === undefined) this.#endCommand(at, 'ok')
+    else this.#failCommand(at, state.error)
+  }
+
+  /**
+   * Ends the command as failed with `error`'s code (a role change also names the step). Its
+   * fetches still open fail with it when a fetch was the cause: the store reports no failed
+   * first fetch, the command's failure does.
+   */
+  #failCommand(at: number, error: SessionState['error']): void {
+    const command = this.#command
+    if (command === undefined) return
+    if (command.kind === 'role_change' && error?.step !== undefined) command.span.set({ [ROLE_CHANGE_FAILED_STEP]: error.step })
+    const fetchCode = command.kind === 'role_change' ? causeCode(error) : error?.code
+    if (fetchCode !== undefined && FETCH_CODES.has(fetchCode)) this.#fetches.failUnder(command.span, at, fetchCode)
+    this.#endCommand(at, 'failed', error?.code ?? '_OTHER')
   }
 
   #startCommand(kind: Command['kind'], at: number, to: string | null, attributes: Attributes): void {
