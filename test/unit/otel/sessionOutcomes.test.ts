@@ -167,6 +167,42 @@ describe('instrumentSession: failures set the status with the SessionError code'
   })
 })
 
+describe('instrumentSession: role changes', () => {
+  it('an upgrade then a downgrade: two role_change spans, the steps seen as span events, the tokens as fetches', async () => {
+    const t = tracing()
+    const { session } = setUp()
+    instrumentSession(session, { tracer: t.tracer })
+    await run(session.join('a'))
+    expect(await run(session.upgradeToHost())).toBe('ok')
+    expect(await run(session.downgradeToAudience())).toBe('ok')
+    await session.leave()
+    const changes = t.tree()[0]?.children.filter((c) => c.name === 'agora.session.role_change')
+    expect(changes?.map((c) => [c.startMs, c.durationMs, c.attributes, c.events.map((e) => [e.name, e.atMs, e.attributes])])).toEqual([
+      [
+        1_000,
+        80,
+        { 'agora.role_change.to': 'host', 'agora.outcome': 'ok' },
+        [
+          ['agora.role_change.token_ready', 1_080, { 'agora.token.role': 'publisher', 'agora.token.wildcard': false, 'agora.token.source': 'network' }],
+          ['agora.role_changed', 1_080, { 'agora.session.role': 'host' }],
+        ],
+      ],
+      [
+        // The wildcard subscriber token is still cached: no request.
+        2_000,
+        0,
+        { 'agora.role_change.to': 'audience', 'agora.outcome': 'ok' },
+        [
+          ['agora.role_change.token_ready', 2_000, { 'agora.token.role': 'subscriber', 'agora.token.wildcard': true, 'agora.token.source': 'cache' }],
+          ['agora.role_changed', 2_000, { 'agora.session.role': 'audience' }],
+        ],
+      ],
+    ])
+    expect(changes?.map((c) => c.children.map((f) => [f.startMs, f.durationMs, f.attributes['agora.token.source']]))).toEqual([[[1_000, 80, 'network']], [[2_000, 0, 'cache']]])
+    await session.dispose()
+  })
+})
+
 describe('instrumentSession: reconnections and span events', () => {
   it("the SDK's own reconnection after a network blip is a reconnect span of reason network, no rejoin", async () => {
     const t = tracing()
