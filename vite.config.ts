@@ -15,6 +15,7 @@ const ENTRIES = {
   react: 'src/react/index.ts',
   server: 'src/server/index.ts',
   'server-node': 'src/server/node/index.ts',
+  otel: 'src/otel/index.ts',
 }
 
 /** Dependencies and peers stay imports (and their subpaths: `rxjs/operators`, `react/jsx-runtime`): the app's bundler resolves and dedupes them. */
@@ -43,6 +44,7 @@ export default defineConfig({
       { find: /^agora-rtc-session\/react$/, replacement: src('react/index.ts') },
       { find: /^agora-rtc-session\/server$/, replacement: src('server/index.ts') },
       { find: /^agora-rtc-session\/server\/node$/, replacement: src('server/node/index.ts') },
+      { find: /^agora-rtc-session\/otel$/, replacement: src('otel/index.ts') },
     ],
   },
   test: {

@@ -8,6 +8,9 @@ const APP_ENTRY = fileURLToPath(new URL('./bundleEntry.ts', import.meta.url))
 const TESTING_ENTRY = fileURLToPath(new URL('../../src/testing/index.ts', import.meta.url))
 const REACT_ENTRY = fileURLToPath(new URL('../../src/react/index.ts', import.meta.url))
 const APP_WITH_REACT_ENTRY = fileURLToPath(new URL('./bundleEntryReact.ts', import.meta.url))
+const MAIN_ENTRY = fileURLToPath(new URL('../../src/index.ts', import.meta.url))
+const OTEL_ENTRY = fileURLToPath(new URL('../../src/otel/index.ts', import.meta.url))
+const APP_WITH_OTEL_ENTRY = fileURLToPath(new URL('./bundleEntryOtel.ts', import.meta.url))
 const SDK_BUNDLE = fileURLToPath(new URL('../../node_modules/agora-rtc-sdk-ng/AgoraRTC_N-production.js', import.meta.url))
 
 /** Bytes minified and gzipped (level 9). */
@@ -26,6 +29,12 @@ const gzip = (code: string | Uint8Array): number => gzipSync(code, { level: 9 })
  * pass through vite's own minifier (oxc, as in an app build): what an app's bundle carries.
  */
 async function bundleSize(entry: string, external: RegExp[]): Promise<Size> {
+  const code = await bundleCode(entry, external)
+  return { minBytes: Buffer.byteLength(code), gzipBytes: gzip(code) }
+}
+
+/** The minified code {@link bundleSize} measures. */
+async function bundleCode(entry: string, external: RegExp[]): Promise<string> {
   const output = await build({
     root,
     configFile: false,
@@ -44,13 +53,13 @@ async function bundleSize(entry: string, external: RegExp[]): Promise<Size> {
   for (const o of outputs) for (const chunk of o.output) if (chunk.type === 'chunk') libCode += chunk.code
   const minified = await minify('bundle.js', libCode)
   if (minified.errors.length > 0) throw new Error(`minify failed: ${minified.errors.map((e) => e.message).join('; ')}`)
-  const { code } = minified
-  return { minBytes: Buffer.byteLength(code), gzipBytes: gzip(code) }
+  return minified.code
 }
 
 const RXJS = /^rxjs($|\/)/
 const KY = /^ky($|\/)/
 const SDK_MODULE = /^agora-rtc-sdk-ng($|\/)/
+const OTEL_API = /^@opentelemetry\/api($|\/)/
 
 /**
  * Library + ky (rxjs and the SDK external), the figure `npm test` holds to the recorded budget in
@@ -58,11 +67,16 @@ const SDK_MODULE = /^agora-rtc-sdk-ng($|\/)/
  */
 export const libraryWithKySize = (): Promise<Size> => bundleSize(APP_ENTRY, [RXJS, SDK_MODULE])
 
+/** The whole main entry (every export), minified, its dependencies and peers external: what `agora-rtc-session` can put in an app. */
+export const mainEntryCode = (): Promise<string> => bundleCode(MAIN_ENTRY, [RXJS, KY, SDK_MODULE, OTEL_API])
+
 /**
  * Bundle sizes: the entry an app typically uses (`createSession`, `createTokenStore`,
  * `httpTokenSource`) with ky and rxjs left external (the library alone), with ky bundled, and
  * with ky and the rxjs parts it pulls in bundled (what the app ships for it); the testing entry
- * for information; and the Agora SDK's production bundle for scale (already minified: gzipped).
+ * for information; the react and otel entries alone and what each adds to library + ky (their
+ * peers, react and `@opentelemetry/api`, external); and the Agora SDK's production bundle for
+ * scale (already minified: gzipped).
  * `agora-rtc-sdk-ng` is always external (the library imports only its types).
  */
 export async function runBundle(): Promise<{
@@ -72,6 +86,8 @@ export async function runBundle(): Promise<{
   testing: Size
   react: Size
   reactAdds: Size
+  otel: Size
+  otelAdds: Size
   sdk: Size
 }> {
   const REACT = /^react($|\/)/
@@ -83,6 +99,8 @@ export async function runBundle(): Promise<{
     testing: await bundleSize(TESTING_ENTRY, [RXJS, KY, SDK_MODULE]),
     react: await bundleSize(REACT_ENTRY, [RXJS, KY, REACT, SDK_MODULE]),
     reactAdds: difference(await bundleSize(APP_WITH_REACT_ENTRY, [RXJS, REACT, SDK_MODULE]), await libraryWithKySize()),
+    otel: await bundleSize(OTEL_ENTRY, [RXJS, KY, OTEL_API, SDK_MODULE]),
+    otelAdds: difference(await bundleSize(APP_WITH_OTEL_ENTRY, [RXJS, OTEL_API, SDK_MODULE]), await libraryWithKySize()),
     sdk: { minBytes: sdkCode.length, gzipBytes: gzip(sdkCode) },
   }
 }

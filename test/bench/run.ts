@@ -244,6 +244,8 @@ function bundleRows(bundle: Awaited<ReturnType<typeof runBundle>>): Row[] {
     { measure: 'testing entry (ky, rxjs external), for information', library: size(bundle.testing) },
     { measure: 'react entry alone (react, rxjs external)', library: size(bundle.react) },
     { measure: 'what the react entry adds to library + ky', library: size(bundle.reactAdds) },
+    { measure: 'otel entry alone (@opentelemetry/api, rxjs external)', library: size(bundle.otel) },
+    { measure: 'what the otel entry adds to library + ky', library: size(bundle.otelAdds) },
     { measure: 'agora-rtc-sdk-ng AgoraRTC_N-production.js, for scale', baseline: size(bundle.sdk) },
   ]
 }

@@ -40,6 +40,7 @@ const linked = [
   '@testing-library/dom',
   '@types/node',
   'redis', // the several-instances recipe's Redis client
+  '@opentelemetry/sdk-trace-base',
 ]
 const bin = (path: string): string => join(root, 'node_modules', path)
 /** The files the README's code blocks are (`<!-- snippet: path -->`), each once. */
@@ -136,7 +137,7 @@ describe.concurrent('the packed tarball', () => {
     'every README snippet, as printed, type-checks under moduleResolution %s (no paths shim), skipLibCheck off, against the installed declarations',
     async (resolution) => {
       const files = await succeeds(node([bin('typescript/bin/tsc'), '-p', `tsconfig.${resolution}.json`, '--listFiles'], app))
-      for (const declarations of ['dist/index.d.ts', 'dist/testing/index.d.ts', 'dist/react/index.d.ts']) {
+      for (const declarations of ['dist/index.d.ts', 'dist/testing/index.d.ts', 'dist/react/index.d.ts', 'dist/otel/index.d.ts']) {
         expect(files).toContain(join(installed, declarations))
       }
       expect(snippets.filter((snippet) => !isServerSnippet(snippet)).length).toBeGreaterThanOrEqual(6)
