@@ -43,6 +43,8 @@ export function describeEvent(event: SessionEvent): LogEntry {
         'warn',
         `attempt ${event.attempt}, ${event.retryInMs === null ? 'gave up' : `retry in ${formatSeconds(event.retryInMs)}`}: ${event.message}`,
       )
+    case 'token-request-failed':
+      return line('bad', `${scope(event)}: ${event.message}`)
     case 'token-expired':
       return line('bad', `${event.fingerprint} (${scope(event)}) is past its deadline`)
     case 'joined':

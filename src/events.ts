@@ -13,6 +13,16 @@ interface TokenScope {
   role: TokenRole
 }
 
+/** What a failed token request says: the `SessionError`'s code and message, the HTTP status and the server's `Retry-After`. */
+interface FetchFailure {
+  code: SessionErrorCode
+  message: string
+  /** The token server's HTTP status, when it answered. */
+  status?: number
+  /** How long the server asked to wait (`Retry-After`, capped), in ms. */
+  retryAfterMs?: number
+}
+
 /** Events of the {@link TokenStore}. */
 export type StoreEvent =
   | (EventBase & TokenScope & { type: 'token-requested' })
@@ -34,15 +44,19 @@ export type StoreEvent =
         renewAt: number
       })
   | (EventBase &
-      TokenScope & {
+      TokenScope &
+      FetchFailure & {
         type: 'renewal-failed'
         /** 1 for the first failed attempt of this renewal. */
         attempt: number
         /** When the next attempt runs, or `null` when the store gave up (permanent failure). */
         retryInMs: number | null
-        code: SessionErrorCode
-        message: string
       })
+  /**
+   * A first request of a scope (not a renewal, which says `renewal-failed`) failed: every
+   * `token-requested` ends in `token-received` (network), `renewal-failed` or this.
+   */
+  | (EventBase & TokenScope & FetchFailure & { type: 'token-request-failed' })
   | (EventBase & TokenScope & { type: 'token-expired'; fingerprint: string })
 
 /** Events of a {@link Session}, besides the store's. */

@@ -2,7 +2,9 @@ import type { Tracer } from '@opentelemetry/api'
 import type { StoreEvent } from '../events.js'
 import {
   CHANNEL,
+  HTTP_STATUS,
   SPAN,
+  TOKEN_RETRY_AFTER_MS,
   TOKEN_ATTEMPT,
   TOKEN_RETRY_IN_MS,
   TOKEN_SOURCE,
@@ -15,10 +17,10 @@ import { claim, isClaimed } from './claims.js'
 import { OpenSpan } from './OpenSpan.js'
 
 /** The store events that make a fetch span. */
-export type FetchEvent = Extract<StoreEvent, { type: 'token-requested' | 'token-received' | 'renewal-failed' }>
+export type FetchEvent = Extract<StoreEvent, { type: 'token-requested' | 'token-received' | 'renewal-failed' | 'token-request-failed' }>
 
-export const isFetchEvent = (event: { type: string }): event is FetchEvent =>
-  event.type === 'token-requested' || event.type === 'token-received' || event.type === 'renewal-failed'
+const FETCH_EVENTS: ReadonlySet<string> = new Set(['token-requested', 'token-received', 'renewal-failed', 'token-request-failed'])
+export const isFetchEvent = (event: { type: string }): event is FetchEvent => FETCH_EVENTS.has(event.type)
 
 interface Fetch {
   span: OpenSpan
@@ -32,15 +34,11 @@ const scopeKey = (e: { channel: string; uid: string; role: string }): string => 
 
 /**
  * `agora.token.fetch` spans from the store's events: from `token-requested` to `token-received`
- * (network) or `renewal-failed`; a token served from the cache is a span of no length.
- * Attributes: the token's role, wildcard or not, `source`, the attempt (1, then one more per
- * failure in a row), and after a failure the store's retry delay; never whose token it is
- * unless identifiers are asked for.
- *
- * The store emits no event when a first fetch (not a renewal) fails. Such a fetch ends when the
- * command that waited for it fails with its code ({@link failUnder}), else when the scope is
- * requested again (the store fetches a scope once at a time, so the earlier one has failed; its
- * end is then late, and its `error.type` is `_OTHER`).
+ * (network), `renewal-failed` or `token-request-failed`; a token served from the cache is a
+ * span of no length. Attributes: the token's role, wildcard or not, `source`, the attempt (1,
+ * then one more per failure in a row), and after a failure the HTTP status, the server's
+ * Retry-After and the store's retry delay; never whose token it is unless identifiers are asked
+ * for.
  */
 export class TokenFetchSpans {
   readonly #open = new Map<string, Fetch>()
@@ -89,24 +87,29 @@ export class TokenFetchSpans {
         open.span.end(event.at, 'ok')
         return
       }
-      case 'renewal-failed': {
+      case 'renewal-failed':
+      case 'token-request-failed': {
         if (open === undefined) return
         claim(this.tracer, event)
         open.span.set({
-          [TOKEN_ATTEMPT]: event.attempt,
-          [TOKEN_WILL_RETRY]: event.retryInMs !== null,
-          ...(event.retryInMs === null ? {} : { [TOKEN_RETRY_IN_MS]: event.retryInMs }),
+          ...(event.status === undefined ? {} : { [HTTP_STATUS]: event.status }),
+          ...(event.retryAfterMs === undefined ? {} : { [TOKEN_RETRY_AFTER_MS]: event.retryAfterMs }),
+          ...(event.type === 'renewal-failed'
+            ? {
+                [TOKEN_ATTEMPT]: event.attempt,
+                [TOKEN_WILL_RETRY]: event.retryInMs !== null,
+                ...(event.retryInMs === null ? {} : { [TOKEN_RETRY_IN_MS]: event.retryInMs }),
+              }
+            : {}),
         })
-        this.#open.delete(key)
-        this.#failures.set(key, event.attempt)
-        open.span.end(event.at, 'failed', event.code)
+        this.#fail(key, open, event.at, event.code)
       }
     }
   }
 
   /**
-   * The command that `parent` stands for failed with `code`, which a fetch of its own gave it
-   * (a first fetch fails with no store event): its fetches still open end with that code.
+   * The command that `parent` stands for failed with `code` (timed out, superseded) while a fetch
+   * of its own was on its way: those fetches end with that code.
    */
   failUnder(parent: OpenSpan, at: number, code: string): void {
     for (const [key, open] of this.#open) if (open.parent === parent) this.#fail(key, open, at, code)

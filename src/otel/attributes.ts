@@ -1,4 +1,5 @@
 import type { Attributes } from '@opentelemetry/api'
+import { isWildcard } from '../token/matchesPattern.js'
 
 /*
  * Attribute and span-event names, following OpenTelemetry's naming rules: the `agora.` namespace,
@@ -22,6 +23,10 @@ export const TOKEN_SOURCE = 'agora.token.source'
 export const TOKEN_ATTEMPT = 'agora.token.attempt'
 export const TOKEN_RETRY_IN_MS = 'agora.token.retry_in_ms'
 export const TOKEN_WILL_RETRY = 'agora.token.will_retry'
+/** The token server's `Retry-After`, in ms (as the store honours it: capped). */
+export const TOKEN_RETRY_AFTER_MS = 'agora.token.retry_after_ms'
+/** The token server's HTTP status: the semantic conventions' own name. */
+export const HTTP_STATUS = 'http.response.status_code'
 
 export const SESSION_ROLE = 'agora.session.role'
 export const ROLE_CHANGE_TO = 'agora.role_change.to'
@@ -53,9 +58,6 @@ export const EVENT = {
   reconnectAttempt: 'agora.reconnect.attempt',
   error: 'agora.error',
 } as const
-
-/** Whether a token's channel is a wildcard (`*`, `''` or a pattern). */
-export const isWildcard = (channel: string): boolean => channel === '' || channel.includes('*')
 
 /** What a token is, without saying whose: its role and whether it is a wildcard token. */
 export const tokenKind = (scope: { channel: string; role: string }): Attributes => ({

@@ -1,9 +1,9 @@
 import { ReplaySubject, timer, type SchedulerLike, type Subscription } from 'rxjs'
-import { SessionError, isSessionError } from '../errors.js'
 import type { StoreEvent } from '../events.js'
 import type { IssuedToken } from './IssuedToken.js'
 import { minRenewIntervalMs, type RenewalPolicy } from './renewalPolicy.js'
 import { honouredRetryAfterMs, isRetryable } from './retryDelay.js'
+import { asSessionError, fetchFailure } from './fetchFailure.js'
 import { describeRequest } from './requestKey.js'
 import type { LineageState } from './TokenLifetime.js'
 import { timerDelayMs } from './timerDelay.js'
@@ -166,8 +166,7 @@ export class TokenLineage {
           ...describeRequest(this.request),
           attempt: this.#failures,
           retryInMs,
-          code: failure.code,
-          message: failure.message,
+          ...fetchFailure(failure),
         })
         this.state$.next({
           token: current,
@@ -193,11 +192,4 @@ export class TokenLineage {
       this.check()
     })
   }
-}
-
-/** A renewal failure as the {@link SessionError} lifetimes carry (a custom source may throw anything). */
-function asSessionError(error: unknown): SessionError {
-  if (isSessionError(error)) return error
-  const message = error instanceof Error ? error.message : String(error)
-  return new SessionError('TOKEN_FETCH_FAILED', message, { cause: error })
 }

@@ -4,6 +4,7 @@ import { Observable, Subject, asyncScheduler, endWith, ignoreElements, takeUntil
 import { SessionError } from '../errors.js'
 import type { StoreEvent } from '../events.js'
 import { defaultWake$ } from './defaultWake.js'
+import { fetchFailure } from './fetchFailure.js'
 import { fetchFromSource } from './fetchFromSource.js'
 import type { IssuedToken } from './IssuedToken.js'
 import { issueToken } from './issueToken.js'
@@ -129,7 +130,8 @@ export function createTokenStore(options: TokenStoreOptions): TokenStore {
     return issued
   }
 
-  const fetchNetwork = (request: TokenRequest): Promise<IssuedToken> => {
+  /** One fetch of `request` at a time; a failure of a `first` one (not a renewal's) is an event of its own. */
+  const fetchNetwork = (request: TokenRequest, first: boolean): Promise<IssuedToken> => {
     const key = requestKey(request)
     const pending = inflight.get(key)
     if (pending !== undefined) return pending
@@ -152,7 +154,10 @@ export function createTokenStore(options: TokenStoreOptions): TokenStore {
           return received(issued, request, 'network')
         },
         (error: unknown) => {
-          throw disposed ? disposedError() : markWildcardRefusal(error, request)
+          if (disposed) throw disposedError()
+          const failure = markWildcardRefusal(error, request)
+          if (first) emit({ type: 'token-request-failed', at: scheduler.now(), ...describeRequest(request), ...fetchFailure(failure) })
+          throw failure
         },
       )
       .finally(() => {
@@ -167,7 +172,7 @@ export function createTokenStore(options: TokenStoreOptions): TokenStore {
     if (disposed) throw disposedError()
     validateRequest(request)
     const cached = cache.find(request, scheduler.now(), use.exactRole === true)
-    return cached !== undefined ? received(cached, request, 'cache') : fetchNetwork(request)
+    return cached !== undefined ? received(cached, request, 'cache') : fetchNetwork(request, true)
   }
 
   const fetchFresh = async (request: TokenRequest, current: IssuedToken, exactRole: boolean): Promise<IssuedToken> => {
@@ -177,7 +182,7 @@ export function createTokenStore(options: TokenStoreOptions): TokenStore {
     if (cached !== undefined && cached.token !== current.token && cached.renewAt > now) {
       return received(cached, request, 'cache')
     }
-    return fetchNetwork(request)
+    return fetchNetwork(request, false)
   }
 
   const lineageDeps = {

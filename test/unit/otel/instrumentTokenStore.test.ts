@@ -69,6 +69,8 @@ describe('instrumentTokenStore', () => {
           'agora.token.attempt': 1,
           'agora.token.will_retry': true,
           'agora.token.retry_in_ms': 40_000,
+          'http.response.status_code': 503,
+          'agora.token.retry_after_ms': 40_000,
           'agora.outcome': 'failed',
           'error.type': 'TOKEN_FETCH_FAILED',
         },
@@ -81,7 +83,7 @@ describe('instrumentTokenStore', () => {
     store.dispose()
   })
 
-  it('a first fetch that fails has no store event: it ends when the scope is requested again, its error _OTHER', async () => {
+  it('a first fetch that fails ends at its failure (token-request-failed) with its code; the next one is attempt 2', async () => {
     const t = tracing()
     const { tokens, store } = setUp()
     instrumentTokenStore(store, { tracer: t.tracer })
@@ -89,13 +91,13 @@ describe('instrumentTokenStore', () => {
     const failed = store.get(request).catch((e: { code: string }) => e.code)
     await vi.advanceTimersByTimeAsync(1_000)
     expect(await failed).toBe('TOKEN_FETCH_FAILED')
-    expect(t.spans()).toHaveLength(0)
+    expect(t.spans()).toHaveLength(1)
     tokens.setDown(false)
     const got = store.get(request)
     await vi.advanceTimersByTimeAsync(1_000)
     await got
     expect(rows(t).map(([, start, duration, attributes, status]) => [start, duration, (attributes as Record<string, unknown>)['agora.token.attempt'], status])).toEqual([
-      [0, 1_000, 1, '_OTHER'],
+      [0, 80, 1, 'TOKEN_FETCH_FAILED'],
       [1_000, 80, 2, undefined],
     ])
     store.dispose()

@@ -145,7 +145,7 @@ describe('instrumentSession: failures set the status with the SessionError code'
     expect(root?.status).toBeUndefined()
     await session.dispose()
   })
-  it('a fetch that outlives its join and then fails (no store event) ends at the next request of its scope, whoever makes it', async () => {
+  it('a fetch that outlives its join ends under it when it fails (token-request-failed), after the join did', async () => {
     const t = tracing()
     const edge = createLocalEdge({ appId, appCertificate, joinLatencyMs: 300 })
     const tokens = localTokenSource({ appId, appCertificate, latencyMs: 18_000 })
@@ -154,15 +154,16 @@ describe('instrumentSession: failures set the status with the SessionError code'
     expect(await run(session.join('a'), 16_000)).toBe('JOIN_TIMEOUT')
     tokens.setDown(true) // the fetch fails when it lands, at 18 s
     await vi.advanceTimersByTimeAsync(10_000)
-    expect(shape(t.tree())).toEqual(['agora.session +0 15000ms failed JOIN_TIMEOUT', '  agora.session.join +0 15000ms failed JOIN_TIMEOUT'])
-    tokens.setDown(false)
-    // Out of any channel, the session does not record this request, but its own fetch ends here.
-    expect(await run(session.prefetch('a'), 21_000)).toBe('ok')
-    expect(shape(t.tree())).toEqual([
+    const failedAt18s = [
       'agora.session +0 15000ms failed JOIN_TIMEOUT',
       '  agora.session.join +0 15000ms failed JOIN_TIMEOUT',
-      '    agora.token.fetch +0 26000ms failed _OTHER',
-    ])
+      '    agora.token.fetch +0 18000ms failed TOKEN_FETCH_FAILED',
+    ]
+    expect(shape(t.tree())).toEqual(failedAt18s)
+    tokens.setDown(false)
+    // Out of any channel, the session does not record the next request.
+    expect(await run(session.prefetch('a'), 21_000)).toBe('ok')
+    expect(shape(t.tree())).toEqual(failedAt18s)
     await session.dispose()
   })
 })
