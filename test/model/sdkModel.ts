@@ -3,6 +3,7 @@ import type { SessionClient } from '../../src/session/SessionClient'
 import { FakeAgoraRTCError } from '../../src/testing/FakeAgoraRTCError'
 import { GATEWAY, UNILBS, UNILBS_MODULE, gatewayRefused, joinRefused, renewRefused, sdkError } from '../../src/testing/sdkTexts'
 import { decodeToken } from '../../src/token/decodeToken'
+import { listenerRegistry } from '../support/listeners'
 import { matchesPattern } from '../../src/token/matchesPattern'
 import type { TokenClaims } from '../../src/token/TokenClaims'
 import type { VirtualTimers } from './virtualTimers'
@@ -102,21 +103,13 @@ export function createSdkModel(o: { appId: string; uid: number | string; timers:
   let expiredWhileAway = false
   /** Which refusal the next such reconnection gets (they alternate: both happen). */
   let awayRefusal: 'access-point' | 'gateway' = 'access-point'
-  const listeners = new Map<string, Function[]>()
+  const listeners = listenerRegistry((event, error) => violations.push(`a listener of "${event}" threw: ${String(error)}`))
   const calls: ModelCall[] = []
   const violations: string[] = []
   const behaviours: Behaviours = { join: 'ok', renew: 'ok', role: 'ok', resetRenew: 'ws-abort' }
   let looping = false
 
-  const emit = (event: string, ...args: unknown[]): void => {
-    for (const listener of [...(listeners.get(event) ?? [])]) {
-      try {
-        listener(...args)
-      } catch (error) {
-        violations.push(`a listener of "${event}" threw: ${String(error)}`)
-      }
-    }
-  }
+  const emit = listeners.emit
 
   const setState = (next: ConnectionState, reason?: string): void => {
     const previous = state
@@ -434,18 +427,8 @@ export function createSdkModel(o: { appId: string; uid: number | string; timers:
     unpublish: async () => {
       record('unpublish', [])
     },
-    on: (event, listener) => {
-      const list = listeners.get(event) ?? []
-      if (!list.includes(listener)) list.push(listener)
-      listeners.set(event, list)
-    },
-    off: (event, listener) => {
-      const list = listeners.get(event) ?? []
-      listeners.set(
-        event,
-        list.filter((l) => l !== listener),
-      )
-    },
+    on: listeners.on,
+    off: listeners.off,
   }
 
   return {
@@ -455,7 +438,7 @@ export function createSdkModel(o: { appId: string; uid: number | string; timers:
     behaviours,
     actions,
     /** Listeners still registered (none after the session is disposed). */
-    listenerCount: (): number => [...listeners.values()].reduce((n, list) => n + list.length, 0),
+    listenerCount: listeners.count,
   }
 }
 

@@ -1,5 +1,6 @@
 import type { ClientRole, ConnectionState, ILocalTrack, SDK_MODE, UID } from 'agora-rtc-sdk-ng'
 import type { SessionClient } from '../../src/session/SessionClient'
+import { listenerRegistry } from './listeners'
 
 /**
  * An error exactly as agora-rtc-sdk-ng 4.24.8 builds one (its `AgoraRTCError` class): `name`
@@ -28,18 +29,11 @@ export function sdkShapedClient(mode: SDK_MODE = 'live') {
   let uid: UID | undefined
   let channelName: string | undefined
   const localTracks: ILocalTrack[] = []
-  const listeners = new Map<string, Function[]>()
+  const listeners = listenerRegistry()
   const calls: { method: string; args: unknown[] }[] = []
 
-  const emit = (event: string, ...args: unknown[]): void => {
-    for (const listener of [...(listeners.get(event) ?? [])]) {
-      try {
-        listener(...args)
-      } catch {
-        // The SDK's safeEmit: a listener's exception never reaches the SDK call.
-      }
-    }
-  }
+  // The SDK's safeEmit: a listener's exception never reaches the SDK call.
+  const emit = listeners.emit
   const setState = (next: ConnectionState, reason?: string): void => {
     const previous = state
     state = next
@@ -103,18 +97,8 @@ export function sdkShapedClient(mode: SDK_MODE = 'live') {
     },
     publish: async () => {},
     unpublish: async () => {},
-    on: (event, listener) => {
-      const list = listeners.get(event) ?? []
-      if (!list.includes(listener)) list.push(listener)
-      listeners.set(event, list)
-    },
-    off: (event, listener) => {
-      const list = listeners.get(event) ?? []
-      listeners.set(
-        event,
-        list.filter((l) => l !== listener),
-      )
-    },
+    on: listeners.on,
+    off: listeners.off,
   }
 
   return {

@@ -1,6 +1,6 @@
-import { spawn } from 'node:child_process'
 import { existsSync, mkdirSync, openSync, readSync, closeSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
+import { spawnListening, type ListeningProcess } from './listeningProcess'
 import { build } from 'vite'
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url))
@@ -72,52 +72,17 @@ export function runtimeBinary(runtime: 'bun' | 'deno'): string {
 }
 
 /** A program started by {@link startProgram}. */
-export interface Program {
-  /** The URL it printed (`token server on <url>`). */
-  readonly url: string
-  output(): string
-  alive(): boolean
-  close(): Promise<void>
-}
+export type Program = ListeningProcess
 
 /** Runs `command args` with exactly `env` (plus PATH and HOME), and waits for its `token server on <url>` line. */
 export function startProgram(command: string, args: string[], env: Record<string, string>): Promise<Program> {
   const cache = `${ROOT}node_modules/.cache/token-server-runtimes`
   mkdirSync(cache, { recursive: true })
-  const child = spawn(command, args, {
+  return spawnListening(command, args, {
     cwd: ROOT,
     env: { PATH: process.env['PATH'] ?? '', HOME: cache, DENO_DIR: `${cache}/deno`, DENO_NO_UPDATE_CHECK: '1', BUN_INSTALL_CACHE_DIR: `${cache}/bun`, NO_COLOR: '1', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let printed = ''
-  child.stdout.on('data', (chunk: Buffer) => (printed += chunk.toString('utf8')))
-  child.stderr.on('data', (chunk: Buffer) => (printed += chunk.toString('utf8')))
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
-  return new Promise((resolve, reject) => {
-    const timeout = setTimeout(() => {
-      child.kill('SIGKILL')
-      reject(new Error(`${command} did not print its URL within 30 s:\n${printed}`))
-    }, 30_000)
-    const check = (): void => {
-      const match = /token server on (http:\/\/127\.0\.0\.1:\d+)/.exec(printed)
-      if (match?.[1] === undefined) return
-      clearTimeout(timeout)
-      child.stdout.off('data', check)
-      resolve({
-        url: match[1],
-        output: () => printed,
-        alive: () => child.exitCode === null && child.signalCode === null,
-        close: async () => {
-          if (child.exitCode === null) child.kill('SIGTERM')
-          await exited
-        },
-      })
-    }
-    child.stdout.on('data', check)
-    void exited.then(() => {
-      clearTimeout(timeout)
-      reject(new Error(`${command} exited before listening:\n${printed}`))
-    })
+    listening: /token server on (http:\/\/127\.0\.0\.1:\d+)/,
+    timeoutMs: 30_000,
   })
 }
 
