@@ -65,6 +65,8 @@ export function describeEvent(event: SessionEvent): LogEntry {
       return line('ok', `${event.from ?? '–'} → ${event.to} in ${event.durationMs} ms, token from ${event.tokenSource}`)
     case 'switch-failed':
       return line('warn', `${event.from ?? '–'} → ${event.to} did not happen (${event.code}) after ${event.durationMs} ms`)
+    case 'role-change-step':
+      return line('role', `to ${event.to}: ${event.step} done`)
     case 'role-changed':
       return line('role', `${event.from} → ${event.to}`)
     case 'wildcard-refused':

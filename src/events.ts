@@ -103,6 +103,15 @@ export type SessionOnlyEvent =
       durationMs: number
       code: SessionErrorCode
     })
+  | (EventBase & {
+      /**
+       * A step of `upgradeToHost` (`fetch-token`, `renew-token`, `set-client-role`) or
+       * `downgradeToAudience` (`unpublish`, `set-client-role`, `renew-token`) is done.
+       */
+      type: 'role-change-step'
+      to: 'audience' | 'host'
+      step: 'fetch-token' | 'renew-token' | 'set-client-role' | 'unpublish'
+    })
   | (EventBase & { type: 'role-changed'; from: 'audience' | 'host'; to: 'audience' | 'host' })
   | (EventBase & {
       /**

@@ -13,6 +13,7 @@ import {
   RECONNECT_REASON,
   RECONNECT_REPUBLISH_NEEDED,
   ROLE_CHANGE_FAILED_STEP,
+  ROLE_CHANGE_STEP,
   ROLE_CHANGE_TO,
   SESSION_ROLE,
   SPAN,
@@ -137,6 +138,9 @@ export class SessionSpans {
         return this.#innermost()?.event(EVENT.sdkDidExpire, event.at)
       case 'wildcard-refused':
         return this.#innermost()?.event(EVENT.wildcardRefused, event.at)
+      case 'role-change-step':
+        if (this.#command?.kind !== 'role_change') return
+        return this.#command.span.event(EVENT.roleChangeStep, event.at, { [ROLE_CHANGE_STEP]: event.step })
       case 'role-changed':
         return this.#innermost()?.event(EVENT.roleChanged, event.at, { [SESSION_ROLE]: event.to })
       case 'error':

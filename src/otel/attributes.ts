@@ -31,6 +31,8 @@ export const HTTP_STATUS = 'http.response.status_code'
 export const SESSION_ROLE = 'agora.session.role'
 export const ROLE_CHANGE_TO = 'agora.role_change.to'
 export const ROLE_CHANGE_FAILED_STEP = 'agora.role_change.failed_step'
+/** The step of a role change a `agora.role_change.step` span event marks as done. */
+export const ROLE_CHANGE_STEP = 'agora.role_change.step'
 export const RECONNECT_REASON = 'agora.reconnect.reason'
 export const RECONNECT_ATTEMPTS = 'agora.reconnect.attempts'
 export const RECONNECT_ATTEMPT = 'agora.reconnect.attempt'
@@ -55,6 +57,7 @@ export const EVENT = {
   wildcardRefused: 'agora.token.wildcard_refused',
   roleChanged: 'agora.role_changed',
   roleChangeToken: 'agora.role_change.token_ready',
+  roleChangeStep: 'agora.role_change.step',
   reconnectAttempt: 'agora.reconnect.attempt',
   error: 'agora.error',
 } as const

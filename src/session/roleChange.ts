@@ -59,6 +59,7 @@ export async function upgradeToHost(ctx: SessionContext, conn: Connection, signa
       throw failed('fetch-token', 'could not get a publisher token; still audience', error)
     })
     assertFits(ctx, token, conn.channel, scope)
+    ctx.emit({ type: 'role-change-step', to: 'host', step: 'fetch-token' })
     const serverNowSec = (ctx.scheduler.now() + token.clockOffsetMs) / 1000
     if (!grantsPublish(token.claims, serverNowSec)) {
       throw new SessionError('PRIVILEGE_MISSING', 'the publisher token does not grant publishing audio and video now; still audience')
@@ -71,6 +72,7 @@ export async function upgradeToHost(ctx: SessionContext, conn: Connection, signa
       await restore(signal)
       throw failed('renew-token', 'the SDK refused the publisher token; the previous token is back, still audience', error)
     }
+    ctx.emit({ type: 'role-change-step', to: 'host', step: 'renew-token' })
     try {
       await send(ctx.client.setClientRole('host'))
     } catch (error) {
@@ -78,6 +80,7 @@ export async function upgradeToHost(ctx: SessionContext, conn: Connection, signa
       await restore(signal)
       throw failed('set-client-role', 'the SDK refused the host role; the previous token and the audience role are back', error)
     }
+    ctx.emit({ type: 'role-change-step', to: 'host', step: 'set-client-role' })
     conn.follower.release()
     return { channel: conn.channel, role: 'host', follower, sdkToken: token }
   } catch (error) {
@@ -132,12 +135,16 @@ export async function downgradeToAudience(ctx: SessionContext, conn: Connection,
     await abortable(ctx.client.unpublish(tracks), signal).catch((error: unknown) => {
       throw signal.aborted ? signal.reason : failed('unpublish', 'could not unpublish the local tracks; still host', error)
     })
+    ctx.emit({ type: 'role-change-step', to: 'audience', step: 'unpublish' })
   }
   await abortable(ctx.client.setClientRole('audience'), signal).catch((error: unknown) => {
     throw signal.aborted ? signal.reason : failed('set-client-role', 'the SDK refused the audience role; still host', error)
   })
+  ctx.emit({ type: 'role-change-step', to: 'audience', step: 'set-client-role' })
   try {
-    return await toAudienceToken(ctx, conn, signal)
+    const audience = await toAudienceToken(ctx, conn, signal)
+    ctx.emit({ type: 'role-change-step', to: 'audience', step: 'renew-token' })
+    return audience
   } catch (error) {
     if (signal.aborted) throw signal.reason
     ctx.emit({

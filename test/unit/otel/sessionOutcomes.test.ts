@@ -185,6 +185,9 @@ describe('instrumentSession: role changes', () => {
         { 'agora.role_change.to': 'host', 'agora.outcome': 'ok' },
         [
           ['agora.role_change.token_ready', 1_080, { 'agora.token.role': 'publisher', 'agora.token.wildcard': false, 'agora.token.source': 'network' }],
+          ['agora.role_change.step', 1_080, { 'agora.role_change.step': 'fetch-token' }],
+          ['agora.role_change.step', 1_080, { 'agora.role_change.step': 'renew-token' }],
+          ['agora.role_change.step', 1_080, { 'agora.role_change.step': 'set-client-role' }],
           ['agora.role_changed', 1_080, { 'agora.session.role': 'host' }],
         ],
       ],
@@ -194,7 +197,9 @@ describe('instrumentSession: role changes', () => {
         0,
         { 'agora.role_change.to': 'audience', 'agora.outcome': 'ok' },
         [
+          ['agora.role_change.step', 2_000, { 'agora.role_change.step': 'set-client-role' }],
           ['agora.role_change.token_ready', 2_000, { 'agora.token.role': 'subscriber', 'agora.token.wildcard': true, 'agora.token.source': 'cache' }],
+          ['agora.role_change.step', 2_000, { 'agora.role_change.step': 'renew-token' }],
           ['agora.role_changed', 2_000, { 'agora.session.role': 'audience' }],
         ],
       ],
