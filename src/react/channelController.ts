@@ -64,12 +64,15 @@ export function channelControllerOf(session: Session): ChannelController {
     refusal = next
     for (const listener of [...onChange]) listener()
   }
+  /** Which want the commands issued now serve: a refusal counts only while its want is the latest. */
+  let wantSeq = 0
   /** Runs a command; a refusal shows in the returned state (never as an unhandled rejection). */
   const quietly = (command: Promise<void>): void => {
     running++
+    const forWant = wantSeq
     command
       .catch((error: unknown) => {
-        if (isSessionError(error) && error.code !== 'SUPERSEDED') setRefusal(error)
+        if (forWant === wantSeq && isSessionError(error) && error.code !== 'SUPERSEDED') setRefusal(error)
       })
       .finally(() => {
         running--
@@ -86,6 +89,7 @@ export function channelControllerOf(session: Session): ChannelController {
 
   const apply = ({ channel, role }: Want): void => {
     if (session.state.status === 'disposed') return
+    wantSeq++
     setRefusal(undefined)
     const now = current()
     if (channel === null) {

@@ -44,7 +44,7 @@ export class CommandQueue {
     private readonly onIdle: () => void,
   ) {}
 
-  /** Whether a command of one of these kinds is running or waiting. */
+  /** Whether a command of one of these kinds is running or waiting, and not stopped. */
   has(kinds: readonly CommandKind[]): boolean {
     return [this.#running, ...this.#queue].some((c) => c !== undefined && !c.controller.signal.aborted && kinds.includes(c.kind))
   }
@@ -93,11 +93,9 @@ export class CommandQueue {
     if (command.controller.signal.aborted) return
     command.controller.abort(reason)
     command.settle({ error: reason })
+    // Queued: dropped (a command queued always waits behind a running one, whose end goes on).
     const index = this.#queue.indexOf(command)
-    if (index !== -1) {
-      this.#queue.splice(index, 1)
-      if (this.#running === undefined && this.#queue.length === 0) this.onIdle()
-    }
+    if (index !== -1) this.#queue.splice(index, 1)
   }
 
   #pump(): void {

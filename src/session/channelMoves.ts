@@ -56,7 +56,10 @@ export async function leaveChannel(rt: SessionRuntime, release = false): Promise
   rt.active = undefined
   rt.out.token$.next(null)
   if (conn === undefined) return
-  await leaveClient(rt.ctx)
-  if (release) conn.follower.release()
+  try {
+    await leaveClient(rt.ctx)
+  } finally {
+    if (release) conn.follower.release()
+  }
   rt.out.emit({ type: 'left', channel: conn.channel })
 }

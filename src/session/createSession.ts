@@ -108,6 +108,7 @@ export function createSession(options: SessionOptions): Session {
   const syncWithClient = (): void => {
     const { status } = out.state
     if (disposed || rt.active === undefined || queue.has(['reconnect'])) return
+    keepClientRole()
     const sdkState = client.connectionState
     if (sdkState === 'DISCONNECTED' && (status === 'joined' || status === 'reconnecting')) return startReconnect('disconnected')
     const next = status === 'joined' || status === 'reconnecting' ? inChannelStatus(rt) : status
@@ -166,13 +167,14 @@ export function createSession(options: SessionOptions): Session {
         else applyDrop(reason)
       } else startReconnect(reason === 'TOKEN_EXPIRE' ? 'token-expired' : 'disconnected')
     },
+    // The SDK's own reconnection; not a rejoin's join going through RECONNECTING (the rejoin reports itself).
     reconnecting: () => {
-      if (rt.active === undefined) return
+      if (rt.active === undefined || queue.has(['reconnect'])) return
       out.emit({ type: 'reconnecting', channel: rt.active.channel, reason: 'network', attempt: 1 })
       syncWithClient()
     },
     reconnected: () => {
-      if (rt.active === undefined) return
+      if (rt.active === undefined || queue.has(['reconnect'])) return
       syncWithClient()
       out.emit({ type: 'reconnected', channel: rt.active.channel, role: rt.active.role, republishNeeded: false })
       renewals.resume()
@@ -234,6 +236,11 @@ export function createSession(options: SessionOptions): Session {
   const roleCommand = (kind: 'upgrade' | 'downgrade'): Promise<void> =>
     guard(() => {
       const what = kind === 'upgrade' ? 'upgrade to host' : 'downgrade to audience'
+      const rejoining = (): SessionError =>
+        new SessionError('ROLE_CHANGE_FAILED', `cannot ${what}: Agora dropped the client and the session is rejoining; try again once joined`, {
+          retryable: true,
+        })
+      if (queue.has(['reconnect'])) return Promise.reject(rejoining())
       const limit = deadline(
         (started) =>
           new SessionError(
@@ -249,17 +256,34 @@ export function createSession(options: SessionOptions): Session {
           if (conn === undefined || out.state.status === 'failed') {
             throw new SessionError('ROLE_CHANGE_FAILED', `cannot ${what}: join a channel first`)
           }
+          if (client.connectionState === 'DISCONNECTED') throw rejoining()
           out.setStatus(kind === 'upgrade' ? 'upgrading' : 'downgrading')
           try {
             settle(rt, await (kind === 'upgrade' ? upgradeToHost : downgradeToAudience)(ctx, conn, signal))
           } catch (error) {
-            if (signal.aborted) throw signal.reason
+            if (signal.aborted) {
+              keepClientRole()
+              throw signal.reason
+            }
             out.fail(error, rt.active, roleNow(rt), inChannelStatus(rt))
           }
         }),
         { deadline: limit.deadline },
       )
     })
+
+  /**
+   * A downgrade cut short after the SDK took the audience role (its deadline passed while the
+   * subscriber token did not come): the session is audience too, on the publisher token, which
+   * the next renewal swaps for the least-privileged one (forwardRenewals). The other way round,
+   * an upgrade cut short, puts the audience role back itself (roleChange.ts).
+   */
+  const keepClientRole = (): void => {
+    const conn = rt.active
+    if (conn === undefined || !hasRoles(client) || client.role !== 'audience' || conn.role !== 'host') return
+    rt.active = { ...conn, role: 'audience' }
+    out.setState({ ...out.state, role: 'audience' })
+  }
 
   const session: Session = {
     state$: out.state$.asObservable(),
@@ -291,8 +315,11 @@ export function createSession(options: SessionOptions): Session {
           'leave',
           async () => {
             out.setStatus('leaving')
-            await leaveChannel(rt, true)
-            out.setState({ status: 'idle', channel: null, role: roleNow(rt) })
+            try {
+              await leaveChannel(rt, true)
+            } finally {
+              out.setState({ status: 'idle', channel: null, role: roleNow(rt) })
+            }
           },
           { supersedes: ALL, reason: superseded },
         ),
@@ -303,11 +330,14 @@ export function createSession(options: SessionOptions): Session {
       return queue.run(
         'dispose',
         async () => {
-          await leaveChannel(rt, true)
-          stopWatching()
-          renewals.stop()
-          if (ownsStore) store.dispose()
-          out.close(roleNow(rt))
+          try {
+            await leaveChannel(rt, true)
+          } finally {
+            stopWatching()
+            renewals.stop()
+            if (ownsStore) store.dispose()
+            out.close(roleNow(rt))
+          }
         },
         { supersedes: ALL, reason: disposedError },
       )

@@ -37,6 +37,9 @@ export function forwardRenewals(rt: SessionRuntime, queue: () => CommandQueue) {
     return !(client.role === 'host' && rt.active?.follower.scope.role === 'subscriber')
   }
 
+  /** Whether a call failed because the connection went away under it. */
+  const lost = (error: unknown): boolean => rt.ctx.client.connectionState !== 'CONNECTED' || isConnectionLost(error)
+
   const due = (): IssuedToken | undefined => {
     const conn = rt.active
     const token = conn?.follower.current
@@ -48,15 +51,20 @@ export function forwardRenewals(rt: SessionRuntime, queue: () => CommandQueue) {
     const conn = rt.active
     const token = due()
     if (conn === undefined || token === undefined || pause !== undefined || !connected()) return
-    if (conn.role === 'audience' && conn.follower.scope.role === 'publisher') {
-      const audience = await toAudienceToken(rt.ctx, conn, signal).catch(() => undefined)
-      if (audience !== undefined) {
-        rt.active = audience
-        rt.out.token$.next(audience.sdkToken)
-        return
-      }
-    }
     try {
+      if (conn.role === 'audience' && conn.follower.scope.role === 'publisher') {
+        const audience = await toAudienceToken(rt.ctx, conn, signal).catch((error: unknown) => {
+          // Lost with the connection: the pause below, not a second call that fails the same way.
+          if (signal.aborted || lost(error)) throw error
+          return undefined // no subscriber token: the publisher token is renewed instead
+        })
+        if (audience !== undefined) {
+          rt.active = audience
+          rt.out.token$.next(audience.sdkToken)
+          return
+        }
+      }
+      if (signal.aborted) return
       await abortable(rt.ctx.client.renewToken(token.token), signal)
       conn.sdkToken = token
       failures = 0
@@ -67,7 +75,7 @@ export function forwardRenewals(rt: SessionRuntime, queue: () => CommandQueue) {
       // does once it has reset the client, with a TypeError from restoring the old token): a
       // client no longer connected did not refuse the token. The disconnect is handled; the
       // token goes over when the SDK is connected again, after a pause.
-      if (rt.ctx.client.connectionState !== 'CONNECTED' || isConnectionLost(error)) {
+      if (lost(error)) {
         failures += 1
         pause = timer(retryDelayMs(failures, undefined, DEFAULT_RETRY_POLICY, rt.ctx.random), rt.ctx.scheduler).subscribe(() => {
           pause = undefined

@@ -2,6 +2,7 @@ import { SessionError, isSessionError } from '../errors.js'
 import { grantsPublish } from '../token/lifetime.js'
 import { abortable, throwIfAborted } from '../abortable.js'
 import { assertFits } from './connect.js'
+import { renewError } from './sdkErrors.js'
 import { hasRoles } from './SessionClient.js'
 import type { Connection, SessionContext } from './SessionContext.js'
 import { TokenFollower } from './TokenFollower.js'
@@ -149,7 +150,7 @@ export async function downgradeToAudience(ctx: SessionContext, conn: Connection,
     if (signal.aborted) throw signal.reason
     ctx.emit({
       type: 'error',
-      code: isSessionError(error) ? error.code : 'TOKEN_FETCH_FAILED',
+      code: renewError(error).code,
       message: `now audience, but still on the publisher token: ${error instanceof Error ? error.message : String(error)}`,
     })
     return { ...conn, role: 'audience' }

@@ -131,7 +131,6 @@ const RENEWS: RenewBehaviour[] = [
   'refuse-118',
   'refuse-119',
   'refuse-120',
-  'ws-abort',
 ]
 const ROLES: RoleBehaviour[] = ['ok', 'late', 'never', 'refuse']
 const behaviours = [

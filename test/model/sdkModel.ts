@@ -51,7 +51,6 @@ export type RenewBehaviour =
   | 'refuse-118'
   | 'refuse-119'
   | 'refuse-120'
-  | 'ws-abort'
 
 /** How the next `setClientRole()` ends while connected. */
 export type RoleBehaviour = 'ok' | 'late' | 'never' | 'refuse'
@@ -98,6 +97,8 @@ export function createSdkModel(o: { appId: string; uid: number | string; timers:
   let pendingJoin: { attempt: number; startedAt: number; cancel(): void } | undefined
   let renewals: Promise<unknown> = Promise.resolve()
   let connectedWaiters: { resolve(): void; reject(error: unknown): void }[] = []
+  /** Gateway requests on their way: the connection's end rejects them. */
+  const inFlight = new Set<(error: unknown) => void>()
   let expiryTimers: (() => void)[] = []
   /** The token's deadline passed while reconnecting: the reconnection is refused. */
   let expiredWhileAway = false
@@ -124,12 +125,21 @@ export function createSdkModel(o: { appId: string; uid: number | string; timers:
     }
   }
 
-  /** The client's `_reset()`: join info gone, renewals waiting for a connection fail, expiry timers stop. */
+  /** The client's `_reset()`: its join info is gone and the edge's expiry timers stop. */
   const reset = (): void => {
     joinInfo = undefined
     expiredWhileAway = false
     for (const stop of expiryTimers) stop()
     expiryTimers = []
+  }
+
+  /**
+   * The socket closes: requests on their way fail (`WS_ABORT`), and so do renewals waiting for
+   * a reconnection (4.24.8's restore of the old token then throws a TypeError: `resetRenew`).
+   */
+  const closeSocket = (): void => {
+    for (const fail of [...inFlight]) fail(sdkError('socketClosed'))
+    inFlight.clear()
     const waiters = connectedWaiters
     connectedWaiters = []
     for (const w of waiters) {
@@ -141,6 +151,7 @@ export function createSdkModel(o: { appId: string; uid: number | string; timers:
     lastCloseReason = reason
     setState('DISCONNECTED', reason)
     reset()
+    closeSocket()
   }
 
   const record = (method: string, args: unknown[]): void => {
@@ -199,6 +210,29 @@ export function createSdkModel(o: { appId: string; uid: number | string; timers:
     ms <= 0 ? Promise.resolve() : new Promise<void>((resolve) => void timers.at(o.now() + ms, resolve))
   const never = (): Promise<never> => new Promise<never>(() => {})
 
+  /**
+   * A request to Agora's gateway, answered `ms` later (Infinity: never). As 4.24.8's gateway does
+   * (`forceWaitGatewayResponse`), a request caught by RECONNECTING waits for the reconnection,
+   * and the end of the connection rejects it (`WS_ABORT`).
+   */
+  const request = async (ms: number): Promise<void> => {
+    await new Promise<void>((resolve, reject) => {
+      let cancel = (): void => {}
+      const fail = (error: unknown): void => {
+        cancel()
+        reject(error)
+      }
+      inFlight.add(fail)
+      if (Number.isFinite(ms)) {
+        cancel = timers.at(o.now() + ms, () => {
+          inFlight.delete(fail)
+          resolve()
+        })
+      }
+    })
+    await waitConnected()
+  }
+
   const join: SessionClient['join'] = async (appId, channel, token, uid) => {
     record('join', [appId, channel, token, uid])
     if (looping) return never()
@@ -256,6 +290,8 @@ export function createSdkModel(o: { appId: string; uid: number | string; timers:
   const leave: SessionClient['leave'] = async () => {
     record('leave', [])
     if (state === 'DISCONNECTED') return
+    // The client's reset comes first (4.24.8: `_reset()` at the start of leave()), the socket's end last.
+    reset()
     const previous = state
     pendingJoin?.cancel()
     pendingJoin = undefined
@@ -282,11 +318,11 @@ export function createSdkModel(o: { appId: string; uid: number | string; timers:
       await waitConnected()
       switch (behaviour) {
         case 'ok':
-          return after(LATENCY_MS)
+          return request(LATENCY_MS)
         case 'late':
-          return after(LATE_MS)
+          return request(LATE_MS)
         case 'never':
-          return never()
+          return request(Infinity)
         case 'refuse-ticket-invalid':
           throw renewRefused('invalid', true)
         case 'refuse-ticket-expired':
@@ -299,8 +335,6 @@ export function createSdkModel(o: { appId: string; uid: number | string; timers:
           throw gatewayCodeRefused(GATEWAY_119)
         case 'refuse-120':
           throw gatewayCodeRefused(GATEWAY_120)
-        case 'ws-abort':
-          throw sdkError('socketClosed')
       }
     })
     renewals = run.catch(() => {})
@@ -317,6 +351,15 @@ export function createSdkModel(o: { appId: string; uid: number | string; timers:
 
   const setClientRole: SessionClient['setClientRole'] = async (next) => {
     record('setClientRole', [next])
+    rolesInFlight++
+    try {
+      await changeRole(next)
+    } finally {
+      rolesInFlight--
+    }
+  }
+  let rolesInFlight = 0
+  const changeRole = async (next: ClientRole): Promise<void> => {
     if (looping) return never()
     if (next !== 'host' && next !== 'audience') throw sdkError('notOneOf', { what: 'role', values: '["audience","host"]' })
     if (state !== 'CONNECTED') {
@@ -327,15 +370,16 @@ export function createSdkModel(o: { appId: string; uid: number | string; timers:
     const lacksPublish = next === 'host' && o.coHostAuth && joinInfo !== undefined && !grantsPublish(claimsOf(joinInfo.token) ?? ({} as TokenClaims))
     switch (lacksPublish ? 'refuse' : behaviours.role) {
       case 'ok':
-        await after(LATENCY_MS)
+        await request(LATENCY_MS)
         break
       case 'late':
-        await after(LATE_MS)
+        await request(LATE_MS)
         break
       case 'never':
-        return never()
+        await request(Infinity)
+        break
       case 'refuse':
-        await after(LATENCY_MS)
+        await request(LATENCY_MS)
         throw gatewayRefused('ERR_NO_AUTHORIZED')
     }
     role = next
@@ -437,6 +481,8 @@ export function createSdkModel(o: { appId: string; uid: number | string; timers:
     violations,
     behaviours,
     actions,
+    /** Whether a `setClientRole` is on its way (the client's role may change any moment). */
+    roleChanging: (): boolean => rolesInFlight > 0,
     /** Listeners still registered (none after the session is disposed). */
     listenerCount: listeners.count,
   }

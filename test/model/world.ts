@@ -160,6 +160,12 @@ export function checkStep(world: World): void {
   }
 }
 
+/**
+ * A rejoin asks for a join or a token at least this often: its backoff is at most 30 s, a
+ * token request can take the fetch timeout (20 s), and a join the join timeout (15 s).
+ */
+const REJOIN_EVIDENCE_MS = 120_000
+
 /** How long after the last stimulus the session must be at rest (the SDK's leave takes up to 3 s). */
 const QUIET_MS = 5_000
 
@@ -170,9 +176,16 @@ const QUIET_MS = 5_000
 export function checkQuiet(world: World): void {
   if (world.disposed || world.commands.some((c) => c.outcome === 'pending')) return
   if (Date.now() - (world.stimuli.at(-1) ?? -Infinity) < QUIET_MS) return
-  const { status } = world.session.state
+  const { status, role } = world.session.state
   const sdk = world.sdk.client.connectionState
   const v = world.violations
+  // In a channel, the role the state says is the client's (a role change cut short included).
+  if (status === 'joined' && role !== world.sdk.client.role && !world.sdk.roleChanging()) v.push(`(c) session joined as ${role} while the SDK is ${String(world.sdk.client.role)}`)
+  // Reconnecting while the client is out: a rejoin is under way (a join or a token request lately).
+  const since = Date.now() - REJOIN_EVIDENCE_MS
+  const rejoining =
+    world.sdk.calls.some((c) => c.method === 'join' && c.at > since) || world.tokens.requestTimes.some((t) => t > since)
+  if (status === 'reconnecting' && sdk !== 'RECONNECTING' && !rejoining) v.push(`(c) session reconnecting while the SDK is ${sdk}, and no rejoin under way`)
   const ok =
     status === 'joined'
       ? sdk === 'CONNECTED'

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { replay, step } from '../../model/commands'
+import { replay, step, type Model } from '../../model/commands'
+import { createWorld, finish } from '../../model/world'
 
 // Sequences the randomized test (neverWedges.test.ts) found, each against the code of its day,
 // kept as named regressions: each plays the steps with every invariant checked (see
@@ -104,6 +105,43 @@ describe('sequences that wedged the session', () => {
   it('an upgrade cut short by dispose leaves no clean-up timer behind', async () => {
     // Found: (e) 1 timer(s) left after dispose.
     expect(await replay({}, [step.switchChannel('lobby'), step.wait(180_000), step.behave('renew', 'late'), step.upgradeToHost()])).toEqual([])
+  })
+
+  it('a downgrade cut short after the SDK took the audience role leaves the session audience too', async () => {
+    // Found by review: the state said host while the SDK was audience, and the next upgrade did nothing.
+    const steps = [step.join('lobby', 'host'), step.downgradeToAudience(), step.tokens('hang'), step.upgradeToHost(), step.wait(20_000), step.wait(60_000)]
+    expect(await replay({ audienceTokens: 'channel' }, steps)).toEqual([])
+    expect(await replay({}, steps)).toEqual([])
+  })
+
+  it('a renewal cut short while moving back to the audience token calls no renewToken after it', async () => {
+    // Found by review: leave() superseding the renewal still let a renewToken out before the SDK's leave.
+    const world = createWorld({ uid: 42, audienceTokens: 'wildcard', expireSec: 60, seed: 1 })
+    const model: Model = { disposed: false }
+    for (const s of [step.join('stage', 'host'), step.wait(1_000), step.tokens('fault-403'), step.downgradeToAudience(), step.wait(1_000), step.tokens('slow')]) {
+      await s.run(model, world)
+    }
+    const start = Date.now()
+    while (!world.events.some((e) => e.type === 'token-requested' && e.role === 'subscriber' && e.at > start)) await world.timers.advance(500)
+    const before = world.sdk.calls.length
+    for (const s of [step.leave(), step.wait(5_000)]) await s.run(model, world)
+    expect(world.sdk.calls.slice(before).map((c) => c.method)).toEqual(['leave'])
+    await finish(world)
+    expect(world.violations).toEqual([])
+  })
+
+  it('an upgrade while the session rejoins after a drop is refused at once, saying so', async () => {
+    // Found by review: the upgrade ran against a disconnected client and blamed the token.
+    const world = createWorld({ uid: 42, audienceTokens: 'wildcard', expireSec: 60, seed: 1 })
+    const model: Model = { disposed: false }
+    for (const s of [step.join('lobby'), step.wait(1_000), step.behave('join', 'hang'), step.serverDrop('SERVER_ERROR'), step.wait(100), step.upgradeToHost(), step.wait(1_000)]) {
+      await s.run(model, world)
+    }
+    const upgrade = world.commands.find((c) => c.command === 'upgradeToHost')
+    expect(upgrade).toMatchObject({ outcome: 'rejected' })
+    expect(world.sdk.calls.filter((c) => c.method === 'renewToken')).toEqual([])
+    await finish(world)
+    expect(world.violations).toEqual([])
   })
 
   it('a role change timed out while rejoining leaves the status reconnecting, not joined', async () => {
