@@ -10,6 +10,8 @@ import { tokenScope } from './tokenScope.js'
 
 type Step = NonNullable<SessionError['step']>
 
+const noop = (): void => {}
+
 const failed = (step: Step, what: string, cause: unknown): SessionError => {
   const detail = cause instanceof Error ? cause.message : String(cause)
   return new SessionError('ROLE_CHANGE_FAILED', `${what} (${detail})`, { step, cause })
@@ -138,7 +140,11 @@ export async function downgradeToAudience(ctx: SessionContext, conn: Connection,
     })
     ctx.emit({ type: 'role-change-step', to: 'audience', step: 'unpublish' })
   }
-  await abortable(ctx.client.setClientRole('audience'), signal).catch((error: unknown) => {
+  const setRole = ctx.client.setClientRole('audience')
+  await abortable(setRole, signal).catch((error: unknown) => {
+    // Cut short while the SDK changes the role: once it has, the session follows what the
+    // client is (createSession's keepClientRole, when this queued wait ends).
+    if (signal.aborted) ctx.later((later) => abortable(setRole, later).then(noop, noop))
     throw signal.aborted ? signal.reason : failed('set-client-role', 'the SDK refused the audience role; still host', error)
   })
   ctx.emit({ type: 'role-change-step', to: 'audience', step: 'set-client-role' })

@@ -114,6 +114,12 @@ describe('sequences that wedged the session', () => {
     expect(await replay({}, steps)).toEqual([])
   })
 
+  it('a downgrade past its deadline while the SDK changes the role: the session follows the role once the SDK has it', async () => {
+    // Found by npm run fuzz: joined as host while the SDK was audience (its setClientRole landed after the deadline).
+    const steps = [step.behave('role', 'late'), step.switchChannel('lobby'), step.upgradeToHost(), step.downgradeToAudience(), step.wait(180_000)]
+    expect(await replay({ expireSec: 3_600 }, steps)).toEqual([])
+  })
+
   it('a renewal cut short while moving back to the audience token calls no renewToken after it', async () => {
     // Found by review: leave() superseding the renewal still let a renewToken out before the SDK's leave.
     const world = createWorld({ uid: 42, audienceTokens: 'wildcard', expireSec: 60, seed: 1 })
