@@ -1,3 +1,4 @@
+import { readCapped } from '../readCapped.js'
 import { RequestError } from './RequestError.js'
 
 /** A token request is one small JSON object. */
@@ -24,40 +25,14 @@ export function parseJsonBody(text: string): unknown {
 
 /** A `Request`'s body as text, reading no more than {@link BODY_LIMIT_BYTES} (then 413). */
 export async function readBodyText(request: Request): Promise<string> {
-  if (Number(request.headers.get('content-length') ?? 0) > BODY_LIMIT_BYTES) throw tooLarge()
-  if (request.body === null) return ''
-  const reader = request.body.getReader()
-  const chunks: Uint8Array[] = []
-  let size = 0
+  const declared = Number(request.headers.get('content-length') ?? 0)
   try {
-    for (;;) {
-      const { done, value } = await reader.read()
-      if (done) break
-      size += value.byteLength
-      if (size > BODY_LIMIT_BYTES) {
-        void reader.cancel().catch(() => {})
-        throw tooLarge()
-      }
-      chunks.push(value)
-    }
+    return new TextDecoder().decode(await readCapped(request.body, declared, BODY_LIMIT_BYTES, tooLarge))
   } catch (error) {
     if (error instanceof RequestError) throw error
     // The client went away, or sent less than it announced: its fault, not ours.
     throw new RequestError(400, 'the body did not arrive whole')
   }
-  return decodeUtf8(chunks, size)
-}
-
-/** UTF-8 text of `chunks` (`size` bytes in all). */
-export function decodeUtf8(chunks: readonly Uint8Array[], size: number): string {
-  if (chunks.length === 1) return new TextDecoder().decode(chunks[0])
-  const bytes = new Uint8Array(size)
-  let at = 0
-  for (const chunk of chunks) {
-    bytes.set(chunk, at)
-    at += chunk.byteLength
-  }
-  return new TextDecoder().decode(bytes)
 }
 
 /** The error an adapter throws when a body passes {@link BODY_LIMIT_BYTES}. */

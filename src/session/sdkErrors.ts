@@ -85,16 +85,6 @@ export function joinVerdict(error: unknown, tokenLeftMs: number): TokenVerdict {
   return verdict === 'expired' && asSdkError(error)?.code === 'TOKEN_EXPIRE' && tokenLeftMs > 0 ? 'invalid' : verdict
 }
 
-/** Whether the SDK refused a token as expired. */
-export function isExpiredTokenError(error: unknown): boolean {
-  return tokenVerdict(error) === 'expired'
-}
-
-/** Whether the SDK refused a token as invalid (signature, app id, channel, uid, or a wildcard it does not accept). */
-export function isInvalidTokenError(error: unknown): boolean {
-  return !isSessionError(error) && tokenVerdict(error) === 'invalid'
-}
-
 /**
  * Whether an SDK call failed because the client's connection went away under it (the socket
  * closed while `renewToken` waited for a reconnection): the disconnect handler takes over.

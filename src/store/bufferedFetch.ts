@@ -1,4 +1,5 @@
 import type { Options } from 'ky'
+import { readCapped } from '../readCapped.js'
 
 /** The `fetch` signature ky accepts. */
 export type KyFetch = NonNullable<Options['fetch']>
@@ -55,7 +56,8 @@ export function bufferedFetch(fetchFn: KyFetch | undefined, maxBytes = MAX_ANSWE
       void response.body?.cancel().catch(() => {})
       throw new StatusOutOfRangeError(response.status)
     }
-    const body = await readCapped(response, maxBytes)
+    const declared = Number(response.headers.get('content-length') ?? Number.NaN)
+    const body = await readCapped(response.body, declared, maxBytes, () => new AnswerTooLargeError(response.status, maxBytes))
     return new Response(body, {
       status: response.status,
       statusText: response.statusText,
@@ -64,33 +66,3 @@ export function bufferedFetch(fetchFn: KyFetch | undefined, maxBytes = MAX_ANSWE
   }
 }
 
-async function readCapped(response: Response, maxBytes: number): Promise<Uint8Array<ArrayBuffer>> {
-  const declared = Number(response.headers.get('content-length') ?? Number.NaN)
-  if (declared > maxBytes) {
-    void response.body?.cancel().catch(() => {})
-    throw new AnswerTooLargeError(response.status, maxBytes)
-  }
-  const reader = response.body?.getReader()
-  const chunks: Uint8Array[] = []
-  let size = 0
-  if (reader !== undefined) {
-    for (;;) {
-      const { done, value } = await reader.read()
-      if (done) break
-      size += value.byteLength
-      if (size > maxBytes) {
-        // Stop the download: the connection is closed, the rest is never read.
-        void reader.cancel().catch(() => {})
-        throw new AnswerTooLargeError(response.status, maxBytes)
-      }
-      chunks.push(value)
-    }
-  }
-  const body = new Uint8Array(size)
-  let offset = 0
-  for (const chunk of chunks) {
-    body.set(chunk, offset)
-    offset += chunk.byteLength
-  }
-  return body
-}

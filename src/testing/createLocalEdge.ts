@@ -11,7 +11,7 @@ import { gatewayRefused, joinRefused, renewRefused, sdkError } from './sdkTexts.
 import { attachEdgeServer, type EdgeConnection, type EdgeJoinRequest, type EdgePeer } from './edgeServer.js'
 import type { FakeAgoraRTCError } from './FakeAgoraRTCError.js'
 import type { EdgeRecord, LocalEdge, LocalEdgeOptions } from './LocalEdge.js'
-import { verifyToken } from './verifyToken.js'
+import { verifyToken } from '../accessToken2/verifyToken.js'
 
 /** The SDK's server pushes `token-privilege-will-expire` this long before a privilege dies. */
 const WILL_EXPIRE_LEAD_MS = 30_000

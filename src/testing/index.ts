@@ -3,9 +3,9 @@
  * verifier, an in-process token source, a simulated Agora edge and a fake `IAgoraRTCClient`.
  * None of them loads the Agora SDK.
  */
-export { mintToken } from './mintToken.js'
-export type { MintPrivileges, MintTokenOptions } from './mintToken.js'
-export { verifyToken } from './verifyToken.js'
+export { mintToken } from '../accessToken2/mintToken.js'
+export type { MintPrivileges, MintTokenOptions } from '../accessToken2/mintToken.js'
+export { verifyToken } from '../accessToken2/verifyToken.js'
 export { localTokenSource } from './localTokenSource.js'
 export type { LocalTokenFault, LocalTokenSource, LocalTokenSourceOptions } from './localTokenSource.js'
 export { createLocalEdge } from './createLocalEdge.js'

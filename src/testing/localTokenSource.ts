@@ -2,7 +2,7 @@ import { asyncScheduler, type SchedulerLike } from 'rxjs'
 import { SessionError } from '../errors.js'
 import type { TokenRequest, TokenResponse, TokenSource } from '../store/TokenSource.js'
 import { abortableDelay } from '../abortable.js'
-import { mintToken } from './mintToken.js'
+import { mintToken } from '../accessToken2/mintToken.js'
 
 /** Options of {@link localTokenSource}. */
 export interface LocalTokenSourceOptions {

@@ -102,6 +102,9 @@ export const GATEWAY = {
   ERR_DYNAMIC_KEY_TIMEOUT: 109,
   ERR_NO_AUTHORIZED: 110,
   ERR_DYNAMIC_KEY_EXPIRED: 118,
+  // Misspelled in the SDK: a token where the project expects none, and the other way round.
+  ERR_STATIC_USE_DYANMIC_KE: 119,
+  ERR_DYNAMIC_USE_STATIC_KE: 120,
 } as const
 
 /** `ConnectionDisconnectedReason`s the doubles produce. */

@@ -3,7 +3,7 @@ import { deflateSync } from 'node:zlib'
 import { fileURLToPath } from 'node:url'
 import { build, type Rolldown } from 'vite'
 import { launchChromium } from '../e2e/support/chromium'
-import { mintToken } from '../../src/testing/mintToken'
+import { mintToken } from '../../src/accessToken2/mintToken'
 import { decodeToken } from '../../src/token/decodeToken'
 
 const APP_ID = '970ca35de60c44645bbae8a215061b33'

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url'
 import { deflateSync, inflateSync } from 'node:zlib'
 import { RtcRole, RtcTokenBuilder } from 'agora-token'
 import { describe, expect, it, vi } from 'vitest'
-import { mintToken } from '../../src/testing/mintToken'
+import { mintToken } from '../../src/accessToken2/mintToken'
 import { demoInChromium } from './support/demoInChromium'
 
 const APP_ID = '970ca35de60c44645bbae8a215061b33'

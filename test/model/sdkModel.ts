@@ -1,7 +1,7 @@
 import type { ClientRole, ConnectionState, UID } from 'agora-rtc-sdk-ng'
 import type { SessionClient } from '../../src/session/SessionClient'
 import { FakeAgoraRTCError } from '../../src/testing/FakeAgoraRTCError'
-import { GATEWAY, UNILBS, UNILBS_MODULE, gatewayRefused, joinRefused, renewRefused, sdkError } from '../../src/testing/sdkTexts'
+import { gatewayRefused, joinRefused, renewRefused, sdkError } from '../../src/testing/sdkTexts'
 import { decodeToken } from '../../src/token/decodeToken'
 import { listenerRegistry } from '../support/listeners'
 import { matchesPattern } from '../../src/token/matchesPattern'
@@ -77,14 +77,6 @@ const LATENCY_MS = 300
 const LATE_MS = 8_000
 /** The SDK's retry loop of an offline join: 500 ms, then × 1.5, at most 10 s; its first pass takes about 1 s. */
 const JOIN_RETRY_FIRST_MS = 1_000
-
-const GATEWAY_119 = { code: 119, desc: 'ERR_STATIC_USE_DYANMIC_KE' } as const
-const GATEWAY_120 = { code: 120, desc: 'ERR_DYNAMIC_USE_STATIC_KE' } as const
-
-/** A gateway refusal the doubles' table does not carry (119, 120): built exactly as `gatewayRefused` builds one. */
-function gatewayCodeRefused({ code, desc }: { code: number; desc: string }): FakeAgoraRTCError {
-  return new FakeAgoraRTCError('UNEXPECTED_RESPONSE', `${desc}: `, { code, data: { error_code: code, error_str: '' }, desc })
-}
 
 export function createSdkModel(o: { appId: string; uid: number | string; timers: VirtualTimers; now: () => number; coHostAuth: boolean }) {
   const { timers } = o
@@ -280,7 +272,7 @@ export function createSdkModel(o: { appId: string; uid: number | string; timers:
       case 'refuse-119':
       case 'refuse-120':
         close('LEAVE')
-        throw gatewayCodeRefused(behaviour === 'refuse-119' ? GATEWAY_119 : GATEWAY_120)
+        throw gatewayRefused(behaviour === 'refuse-119' ? 'ERR_STATIC_USE_DYANMIC_KE' : 'ERR_DYNAMIC_USE_STATIC_KE')
       case 'uid-conflict':
         close(lastCloseReason)
         throw sdkError('uidConflict')
@@ -332,9 +324,9 @@ export function createSdkModel(o: { appId: string; uid: number | string; timers:
         case 'refuse-118':
           throw gatewayRefused('ERR_DYNAMIC_KEY_EXPIRED')
         case 'refuse-119':
-          throw gatewayCodeRefused(GATEWAY_119)
+          throw gatewayRefused('ERR_STATIC_USE_DYANMIC_KE')
         case 'refuse-120':
-          throw gatewayCodeRefused(GATEWAY_120)
+          throw gatewayRefused('ERR_DYNAMIC_USE_STATIC_KE')
       }
     })
     renewals = run.catch(() => {})
@@ -509,4 +501,3 @@ export const DISCONNECT_REASONS = [
   'UID_CONFLICT',
 ] as const
 
-export { GATEWAY, UNILBS, UNILBS_MODULE }

@@ -5,7 +5,7 @@ import type { SessionEvent } from '../../../src/events'
 import { createFakeSdk } from '../../../src/testing/createFakeSdk'
 import { createLocalEdge } from '../../../src/testing/createLocalEdge'
 import { localTokenSource } from '../../../src/testing/localTokenSource'
-import { verifyToken } from '../../../src/testing/verifyToken'
+import { verifyToken } from '../../../src/accessToken2/verifyToken'
 import { advance, useFakeClock, useRealClock } from '../../support/fakeClock'
 import { APP_CERTIFICATE, APP_ID } from '../../support/fixtures'
 

@@ -149,7 +149,7 @@ describe('token store clock guess without a server time', () => {
   afterEach(() => useRealClock())
 
   it('renews a token the server had cached by its real deadline, not as if new', async () => {
-    const { mintToken } = await import('../../../src/testing/mintToken')
+    const { mintToken } = await import('../../../src/accessToken2/mintToken')
     const issuedAt = Math.floor(Date.now() / 1000) - 3000 // 50 minutes old, 10 minutes left
     const store = createTokenStore({
       source: async () => mintToken({ appId: APP_ID, appCertificate: APP_CERTIFICATE, channel: '*', uid: 42, role: 'subscriber', expireSec: 3600, privilegeExpireSec: 3600, issuedAt }),
@@ -162,7 +162,7 @@ describe('token store clock guess without a server time', () => {
   })
 
   it('trusts the issue time when the local clock is hours off', async () => {
-    const { mintToken } = await import('../../../src/testing/mintToken')
+    const { mintToken } = await import('../../../src/accessToken2/mintToken')
     for (const offsetMs of [12 * HOUR, -12 * HOUR]) {
       const serverNowSec = Math.floor((Date.now() + offsetMs) / 1000)
       const store = createTokenStore({

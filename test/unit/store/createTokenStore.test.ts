@@ -6,7 +6,7 @@ import type { TokenRequest } from '../../../src/store/TokenSource'
 import type { StoreEvent } from '../../../src/events'
 import { isSessionError } from '../../../src/errors'
 import { localTokenSource } from '../../../src/testing/localTokenSource'
-import { mintToken } from '../../../src/testing/mintToken'
+import { mintToken } from '../../../src/accessToken2/mintToken'
 import { advance, flushIO, useFakeClock, useRealClock } from '../../support/fakeClock'
 import { APP_CERTIFICATE, APP_ID } from '../../support/fixtures'
 

@@ -10,7 +10,7 @@ import { httpTokenSource, type HttpTokenSourceOptions } from '../../../src/store
 import { retryAfterMs } from '../../../src/store/retryAfter'
 import { serverMessage } from '../../../src/store/serverMessage'
 import type { TokenRequest } from '../../../src/store/TokenSource'
-import { mintToken } from '../../../src/testing/mintToken'
+import { mintToken } from '../../../src/accessToken2/mintToken'
 import { sessionFailure } from '../../support/sessionFailure'
 
 const APP_ID = '970ca35de60c44645bbae8a215061b33'

@@ -1,5 +1,5 @@
 import { expect } from 'vitest'
-import { mintToken, type MintTokenOptions } from '../../../src/testing/mintToken'
+import { mintToken, type MintTokenOptions } from '../../../src/accessToken2/mintToken'
 import type { LocalEdge } from '../../../src/testing/LocalEdge'
 import { flushIO } from '../../support/fakeClock'
 import { APP_CERTIFICATE, APP_ID } from '../../support/fixtures'

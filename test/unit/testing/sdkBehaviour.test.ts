@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createFakeClient, createFakeSdk, createLocalEdge, type FakeClient, type LocalEdge } from '../../../src/testing'
-import { verifyToken } from '../../../src/testing/verifyToken'
+import { verifyToken } from '../../../src/accessToken2/verifyToken'
 import { advance, useFakeClock, useRealClock } from '../../support/fakeClock'
 import { APP_CERTIFICATE, APP_ID } from '../../support/fixtures'
 import { fulfilled, mintAt, rejection, settled, track } from './helpers'

@@ -1,8 +1,8 @@
 import { deflateSync, inflateSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
 import { isSessionError } from '../../../src/errors'
-import { ByteWriter } from '../../../src/testing/ByteWriter'
-import { mintToken } from '../../../src/testing/mintToken'
+import { ByteWriter } from '../../../src/accessToken2/ByteWriter'
+import { mintToken } from '../../../src/accessToken2/mintToken'
 import { decodeToken } from '../../../src/token/decodeToken'
 
 const APP_ID = '970ca35de60c44645bbae8a215061b33'

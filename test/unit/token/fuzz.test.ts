@@ -3,7 +3,7 @@ import fc from 'fast-check'
 import { deflateSync, inflateSync } from 'node:zlib'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { isSessionError } from '../../../src/errors'
-import { mintToken } from '../../../src/testing/mintToken'
+import { mintToken } from '../../../src/accessToken2/mintToken'
 import { decodeToken } from '../../../src/token/decodeToken'
 import type { TokenClaims } from '../../../src/token/TokenClaims'
 

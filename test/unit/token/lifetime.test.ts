@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { mintToken } from '../../../src/testing/mintToken'
+import { mintToken } from '../../../src/accessToken2/mintToken'
 import { decodeToken } from '../../../src/token/decodeToken'
 import { grantsPublish, serverSecToLocalMs, tokenDeadlineSec } from '../../../src/token/lifetime'
 import type { RtcPrivileges, TokenClaims } from '../../../src/token/TokenClaims'
