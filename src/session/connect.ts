@@ -103,12 +103,11 @@ export async function connect(
       }
       if (verdict === undefined) throw joinError(error, channel)
       // Refused or expired: one fresh token, one more join, then a clear error.
-      token = await joinableToken(ctx, follower, signal, { force: true })
-      const retried = token
-      await joinWithTimeout(ctx, channel, retried, signal).catch((again: unknown) => {
-        throw signal.aborted ? signal.reason : joinError(again, channel, refusal(ctx, again, retried))
+      const fresh = await joinableToken(ctx, follower, signal, { force: true })
+      await joinWithTimeout(ctx, channel, fresh, signal).catch((again: unknown) => {
+        throw signal.aborted ? signal.reason : joinError(again, channel, refusal(ctx, again, fresh))
       })
-      return { channel, role, follower, sdkToken: token }
+      return { channel, role, follower, sdkToken: fresh }
     }
   } catch (error) {
     if (follower !== undefined && follower !== reuse) follower.release()
